@@ -1,0 +1,3 @@
+from aitrail.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,205 @@
+"""The ``aitrail`` command. Each subcommand is a thin shell over a module that does the work."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from aitrail import __version__
+from aitrail.errors import AitrailError
+
+EPILOG = """\
+The way of an event:
+  your service ──JSON──▶ Kafka (llm.requests, llm.responses, access.events)
+     ──▶ aitrail worker: validate, detect PII, redact, keyed-hash
+     ──▶ ClickHouse (audit_log, findings, access_log, dead_letters) ──▶ aitrail query
+
+Start here:
+  aitrail demo                          everything embedded, synthetic traffic, a summary
+  aitrail topics create                 create the topics on your Kafka
+  aitrail worker                        run a worker (applies migrations first)
+  aitrail produce events.jsonl          send JSONL events
+  aitrail query requests-by-model       canned compliance queries, or --sql
+
+Configuration is read from AITRAIL_* environment variables (or .env); see README.md.
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
+    p = argparse.ArgumentParser(
+        prog="aitrail", formatter_class=fmt,
+        description="Audit trail for LLM traffic: redacted, hashed, queryable evidence for SOC 2.",
+        epilog=EPILOG,
+    )
+    p.add_argument("--version", action="version", version=f"aitrail {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    topics = sub.add_parser("topics", help="create or list aitrail's Kafka topics",
+                            formatter_class=fmt, description=(
+                                "Create the topics aitrail reads and writes, with "
+                                "AITRAIL_TOPIC_PARTITIONS and AITRAIL_TOPIC_REPLICATION_FACTOR. "
+                                "Safe to run again: existing topics are left as they are."))
+    topics.add_argument("action", choices=["create", "list"])
+
+    sub.add_parser("migrate", help="apply pending ClickHouse migrations", description=(
+        "Apply the numbered SQL files in sinks/migrations to AITRAIL_CLICKHOUSE_DSN and record "
+        "them in aitrail_migrations. Workers do this on start too."))
+
+    sub.add_parser("worker", help="run a stream worker until Ctrl-C", formatter_class=fmt,
+                   description=(
+                       "Consume llm.requests, llm.responses and access.events; validate, detect "
+                       "PII, redact, hash with AITRAIL_HASH_KEY, and store rows in ClickHouse.\n"
+                       "Offsets are committed only after the rows are stored. Invalid messages "
+                       "go to aitrail.dlq with the reason.\nRun more workers (same "
+                       "AITRAIL_WORKER_GROUP) to scale out; chdb:// allows one worker."))
+
+    prod = sub.add_parser("produce", help="send JSONL events to Kafka", formatter_class=fmt,
+                          description=(
+                              "Send one event per line (JSON objects with event_type "
+                              "llm.request, llm.response or access). Lines are validated "
+                              "against the contracts first; invalid lines are reported with "
+                              "their line number and skipped (exit code 1).\n\n"
+                              "example:\n  aitrail produce events.jsonl\n"
+                              "  cat events.jsonl | aitrail produce -"))
+    prod.add_argument("file", help="JSONL file, or - for stdin")
+    prod.add_argument("--no-validate", action="store_true",
+                      help="send lines as they are (the workers dead-letter invalid ones)")
+
+    q = sub.add_parser("query", help="canned compliance queries, or your own SQL",
+                       formatter_class=fmt, description=_query_help())
+    q.add_argument("name", nargs="?", help="a canned query (list below)")
+    q.add_argument("--sql", help="run this SQL instead")
+    q.add_argument("--user", help="user id, for user-requests")
+    q.add_argument("--since", help="start of the window (default: 30 days ago), ISO 8601")
+    q.add_argument("--until", help="end of the window (default: now), ISO 8601")
+    q.add_argument("--limit", type=int, default=100, help="max rows (default 100)")
+
+    d = sub.add_parser("demo", help="run the whole path on embedded parts", formatter_class=fmt,
+                       description=(
+                           "Start an embedded Kafka (noida-db) and chDB store, create topics, run "
+                           "a worker, produce synthetic LLM traffic (or your --events), wait "
+                           "until every event is stored, and print a summary.\n\n"
+                           "example:\n  aitrail demo --requests 2000\n"
+                           "  aitrail demo --events my-events.jsonl --store /tmp/trail"))
+    d.add_argument("--events", help="JSONL events to send instead of synthetic traffic")
+    d.add_argument("--store", default=".aitrail/demo", help="directory for the store "
+                   "(default .aitrail/demo)")
+    d.add_argument("--requests", type=int, default=1500,
+                   help="synthetic LLM calls to generate (each is a request and a response)")
+    d.add_argument("--append", action="store_true", help="add to an existing demo store")
+    d.add_argument("--processes", type=int, help="detection processes (default: all cores)")
+    return p
+
+
+def _query_help() -> str:
+    from sinks.queries import CANNED
+
+    lines = ["Canned queries (read with FINAL, so redelivered events count once):", ""]
+    lines += [f"  {q.name:<18} {q.summary}" for q in CANNED.values()]
+    lines += ["", "examples:", "  aitrail query user-requests --user u-1042 --since 2026-11-01",
+              "  aitrail query --sql \"SELECT model, count() FROM audit_log FINAL GROUP BY model\""]
+    return "\n".join(lines)
+
+
+def _configure_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name in ("aitrail", "pipelines", "sinks"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+        logger.propagate = False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _configure_logging(args.verbose)
+    try:
+        return _dispatch(args)
+    except AitrailError as exc:
+        print(f"aitrail: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from aitrail.settings import load_settings
+
+    if args.command == "demo":
+        from aitrail.demo import run_demo
+
+        summary = run_demo(store=Path(args.store), events_file=args.events,
+                           requests=args.requests, append=args.append, processes=args.processes)
+        print(summary.render())
+        return 0 if summary.stored + summary.dead_letters == summary.sent else 1
+
+    settings = load_settings()
+    if args.command == "topics":
+        from aitrail.kafka_admin import admin, create_topics, wait_for_broker
+
+        if args.action == "create":
+            for status in create_topics(settings):
+                print(f"{status.name:<16} {status.status:<34} partitions={status.partitions}")
+        else:
+            wait_for_broker(settings)
+            for name, meta in sorted(admin(settings).list_topics(timeout=10).topics.items()):
+                print(f"{name:<40} partitions={len(meta.partitions)}")
+        return 0
+    if args.command == "migrate":
+        from sinks.clickhouse import describe, open_store
+        from sinks.migrate import migrate
+
+        client = open_store(settings.clickhouse_dsn)
+        applied = migrate(client)
+        for m in applied:
+            print(f"applied {m.version:04d}_{m.name}")
+        print(f"{describe(settings.clickhouse_dsn)}: up to date ({len(applied)} applied now)")
+        return 0
+    if args.command == "worker":
+        from pipelines.worker import run_worker
+
+        return run_worker(settings)
+    if args.command == "produce":
+        from aitrail.produce_cmd import produce_file
+
+        return produce_file(settings, args.file, validate=not args.no_validate)
+    if args.command == "query":
+        return _query(settings, args)
+    raise AssertionError(args.command)
+
+
+def _query(settings: object, args: argparse.Namespace) -> int:
+    from aitrail.settings import Settings
+    from sinks.clickhouse import open_store
+    from sinks.queries import CANNED, format_table, run
+
+    assert isinstance(settings, Settings)
+    if bool(args.sql) == bool(args.name):
+        raise AitrailError("give a canned query name or --sql, not both; `aitrail query -h` "
+                           "lists the names")
+    client = open_store(settings.clickhouse_dsn)
+    if args.sql:
+        print(format_table(run(client, args.sql)))
+        return 0
+    query = CANNED.get(args.name)
+    if query is None:
+        raise AitrailError(f"no canned query {args.name!r}; choose from {', '.join(CANNED)}")
+    missing = [n for n in query.needs if getattr(args, n) is None]
+    if missing:
+        raise AitrailError(f"{query.name} needs --{' --'.join(missing)}")
+    now = datetime.now(UTC)
+    params = {
+        "user": args.user or "",
+        "since": args.since or (now - timedelta(days=30)).isoformat(),
+        "until": args.until or (now + timedelta(minutes=1)).isoformat(),
+        "limit": args.limit,
+    }
+    print(format_table(run(client, query.sql, params)))
+    return 0

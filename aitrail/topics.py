@@ -1,0 +1,58 @@
+"""Every topic aitrail reads or writes, named in one place.
+
+``AITRAIL_TOPIC_PREFIX`` puts a prefix in front of every name (``staging.llm.requests``) so
+several environments, or test runs, can share one Kafka cluster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LLM_REQUESTS = "llm.requests"
+LLM_RESPONSES = "llm.responses"
+ACCESS_EVENTS = "access.events"
+DEAD_LETTERS = "aitrail.dlq"
+
+SOURCES: tuple[str, ...] = (LLM_REQUESTS, LLM_RESPONSES, ACCESS_EVENTS)
+
+WEEK_MS = 7 * 24 * 3600 * 1000
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    base: str
+    purpose: str
+    retention_ms: int
+
+
+SPECS: tuple[TopicSpec, ...] = (
+    TopicSpec(LLM_REQUESTS, "LLM request events from producers", WEEK_MS),
+    TopicSpec(LLM_RESPONSES, "LLM response events from producers", WEEK_MS),
+    TopicSpec(ACCESS_EVENTS, "SSO, role and provisioning events", WEEK_MS),
+    TopicSpec(DEAD_LETTERS, "messages that failed validation, with the reason", 4 * WEEK_MS),
+)
+
+
+@dataclass(frozen=True)
+class Topics:
+    """Real topic names under a prefix."""
+
+    prefix: str = ""
+
+    def name(self, base: str) -> str:
+        return self.prefix + base
+
+    def base(self, topic: str) -> str | None:
+        """The base name of a real topic, or None when it is not one of ours."""
+        if not topic.startswith(self.prefix):
+            return None
+        base = topic[len(self.prefix):]
+        return base if any(spec.base == base for spec in SPECS) else None
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(self.name(b) for b in SOURCES)
+
+    @property
+    def dead_letters(self) -> str:
+        return self.name(DEAD_LETTERS)

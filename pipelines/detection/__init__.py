@@ -1,0 +1,1 @@
+"""Detection engines behind one interface (:class:`pipelines.detection.base.Detector`)."""

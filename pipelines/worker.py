@@ -1,0 +1,135 @@
+"""The faust worker: a thin agent over :class:`pipelines.batch.BatchProcessor`.
+
+The agent takes batches without acknowledging them (``noack_take``), hands them to the batch
+processor, and acknowledges only after the rows are in ClickHouse and dead letters are on their
+topic. faust then commits those offsets. A crash at any point redelivers the unacknowledged
+batch, and deterministic row ids make the second insert replace the first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from typing import Any
+
+import faust
+
+from aitrail.settings import Settings
+from pipelines.batch import BatchProcessor
+from pipelines.decode import SourceMessage
+from pipelines.hashing import KeyedHasher
+from pipelines.pool import DetectionPool
+from schemas.records import DeadLetter
+from sinks.clickhouse import describe, open_store
+from sinks.migrate import migrate
+from sinks.writer import AuditWriter
+
+log = logging.getLogger("aitrail.worker")
+
+EXIT_CRASHED = 70
+
+
+class WorkerState:
+    crashed = False
+
+
+def build_app(settings: Settings, processor_holder: dict[str, BatchProcessor]) -> faust.App:
+    app = faust.App(
+        settings.worker_group,
+        broker="kafka://" + settings.kafka_bootstrap_servers.replace(",", ";kafka://"),
+        value_serializer="raw",
+        key_serializer="raw",
+        web_enabled=False,
+        datadir=str(settings.worker_data_dir),
+        topic_partitions=settings.topic_partitions,
+        topic_replication_factor=settings.topic_replication_factor,
+        consumer_auto_offset_reset="earliest",
+        producer_linger=0.01,
+        producer_acks=-1,
+        broker_commit_interval=1.0,
+        broker_session_timeout=30.0,
+        broker_heartbeat_interval=3.0,
+        stream_buffer_maxsize=max(4096, settings.batch_size * 2),
+    )
+    names = settings.topics
+    source = app.topic(*names.sources, value_serializer="raw", key_serializer="raw")
+    dlq = app.topic(names.dead_letters, value_serializer="raw", key_serializer="raw")
+
+    async def publish_dead_letters(letters: list[DeadLetter]) -> None:
+        pending = []
+        for letter in letters:
+            key = f"{letter.source_topic}/{letter.source_partition}/{letter.source_offset}"
+            pending.append(await dlq.send(key=key.encode(), value=letter.model_dump_json().encode()))
+        await asyncio.gather(*pending)
+
+    processor_holder["publish"] = publish_dead_letters  # type: ignore[assignment]
+
+    @app.agent(source)  # type: ignore[untyped-decorator]
+    async def audit(stream: Any) -> None:
+        processor = processor_holder["processor"]
+        async for events in stream.noack_take(settings.batch_size, within=settings.batch_timeout_s):
+            messages = [
+                SourceMessage(e.message.topic, e.message.partition, e.message.offset, e.value)
+                for e in events
+            ]
+            try:
+                outcome = await processor.process(messages)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("batch failed; stopping the worker without acknowledging it")
+                WorkerState.crashed = True
+                os.kill(os.getpid(), signal.SIGTERM)
+                raise
+            for event in events:
+                await stream.ack(event)
+            found = ", ".join(f"{k}={v}" for k, v in sorted(outcome.findings.items())) or "none"
+            log.info(
+                "batch: %d events, %d stored, %d dead letters, %d unscanned; findings: %s",
+                outcome.events, outcome.stored, outcome.dead_letters, outcome.unscanned, found,
+            )
+
+    return app
+
+
+def run_worker(settings: Settings) -> int:
+    """Apply migrations, start detection processes, then run the faust worker until stopped."""
+    hasher = KeyedHasher(settings.require_hash_key(), settings.hash_key_id)
+    store = open_store(settings.clickhouse_dsn)
+    applied = migrate(store)
+    log.info("store %s ready (%d migrations applied now)", describe(settings.clickhouse_dsn),
+             len(applied))
+    pool = DetectionPool(settings.detection_processes)
+    log.info("starting %d detection processes", settings.detection_processes)
+    pool.start()
+    log.info("detection engine %s ready", pool.engine_version)
+
+    holder: dict[str, Any] = {}
+    app = build_app(settings, holder)
+    holder["processor"] = BatchProcessor(
+        hasher=hasher,
+        scan=pool.scan,
+        writer=AuditWriter(store),
+        publish_dead_letters=holder["publish"],
+        engine_version=pool.engine_version,
+        store_redacted_text=settings.store_redacted_text,
+        topic_names=settings.topics,
+    )
+    if settings.metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.metrics_port, addr="0.0.0.0")  # noqa: S104
+        log.info("metrics on :%d/metrics", settings.metrics_port)
+
+    worker = faust.Worker(app, loglevel="WARNING", quiet=True)
+    worker.spinner = None  # terminal escape codes would litter log files
+    try:
+        worker.execute_from_commandline()
+    except SystemExit:
+        pass
+    finally:
+        pool.close()
+        store.close()
+    return EXIT_CRASHED if WorkerState.crashed else 0

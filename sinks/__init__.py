@@ -1,0 +1,1 @@
+"""Where events end: ClickHouse, through clickhouse-connect only (chdb:// or http(s)://)."""
