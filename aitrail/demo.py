@@ -51,7 +51,7 @@ class DemoSummary:
             "",
             "aitrail demo: summary",
             f"  events sent to Kafka      {self.sent:>8,}"
-            + (f"   ({self.rejected_lines} input lines were not JSON objects)"
+            + (f"   ({self.rejected_lines} input line(s) skipped: not JSON objects)"
                if self.rejected_lines else ""),
             f"  rows stored               {self.stored:>8,}   "
             f"(audit_log {self.audit_rows:,}, access_log {self.access_rows:,})",
@@ -71,11 +71,22 @@ class DemoSummary:
             f"  store                     {self.store}",
             "",
             "Query it:",
-            f"  AITRAIL_CLICKHOUSE_DSN={self.dsn} aitrail query requests-by-model",
-            f"  AITRAIL_CLICKHOUSE_DSN={self.dsn} aitrail query --sql "
+            f"  export AITRAIL_CLICKHOUSE_DSN={self.dsn}",
+            f"  {_command()} query requests-by-model --since 2026-01-01",
+            f"  {_command()} query --sql "
             "\"SELECT entity_type, count() FROM findings FINAL GROUP BY entity_type\"",
         ]
         return "\n".join(lines)
+
+
+def _command() -> str:
+    """How to call aitrail again: the venv's script when it is not on PATH."""
+    import shutil
+
+    script = Path(sys.executable).parent / "aitrail"
+    if shutil.which("aitrail") == str(script) or not script.exists():
+        return "aitrail"
+    return str(script)
 
 
 def _hash_key(store: Path) -> str:
@@ -142,8 +153,9 @@ def _produce(settings: Settings, summary: DemoSummary, events_file: str | None,
         from aitrail.synthetic import generate
 
         traffic = generate(requests)
-        _say(f"producing {len(traffic.events):,} synthetic events "
-             f"({len(traffic.planted)} with planted PII) and {len(traffic.malformed)} malformed")
+        carriers = len({p.request_id for p in traffic.planted})
+        _say(f"producing {len(traffic.events):,} synthetic events ({carriers} LLM calls carry "
+             f"{len(traffic.planted)} planted PII values) and {len(traffic.malformed)} malformed")
         for event in tqdm(traffic.events, unit="ev", desc="produce", file=sys.stderr):
             producer.send_json(event)
         for raw in traffic.malformed:

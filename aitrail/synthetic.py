@@ -14,8 +14,8 @@ import random
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import accumulate
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 from typing import Any, TypeVar
 
 from aitrail import synthetic_text as txt
@@ -106,6 +106,8 @@ def iban_ok(iban: str) -> bool:
 
 
 class _Generator:
+    """One run's state: the RNG, every value handed out (for uniqueness), what was planted."""
+
     def __init__(self, rng: random.Random, start: datetime, pii_ratio: float) -> None:
         self.rng, self.start, self.pii_ratio = rng, start, pii_ratio
         self.used: set[str] = set()  # digit/lower-case keys of every value handed out
