@@ -73,7 +73,7 @@ class DemoSummary:
             "Query it:",
             f"  export AITRAIL_CLICKHOUSE_DSN={self.dsn}",
             f"  {_command()} query requests-by-model --since 2026-01-01",
-            f"  {_command()} query --sql "
+            f"  {_command()} query --sql "  # noqa: S608 (a hint for the user, not a query)
             "\"SELECT entity_type, count() FROM findings FINAL GROUP BY entity_type\"",
         ]
         return "\n".join(lines)
@@ -222,7 +222,8 @@ def _fill_from_store(summary: DemoSummary) -> None:
         summary.audit_rows = scalar("SELECT count() FROM audit_log FINAL")
         summary.access_rows = scalar("SELECT count() FROM access_log FINAL")
         summary.dead_letters = scalar("SELECT count() FROM dead_letters FINAL")
-        summary.redacted_texts = scalar("SELECT count() FROM audit_log FINAL WHERE action = 'redact'")
+        summary.redacted_texts = scalar(
+            "SELECT count() FROM audit_log FINAL WHERE action = 'redact'")
         summary.unscanned = scalar(
             "SELECT count() FROM audit_log FINAL WHERE scan_status = 'unscanned'")
         rows = client.query(

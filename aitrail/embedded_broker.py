@@ -54,7 +54,8 @@ class EmbeddedKafka:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
-                raise AitrailError(f"embedded Kafka exited at start; see {self.data_dir}/broker.log")
+                raise AitrailError(
+                    f"embedded Kafka exited at start; see {self.data_dir}/broker.log")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     return

@@ -76,7 +76,8 @@ class AuditProducer:
                 f"cannot route event_type {event_type!r}: use one of "
                 f"{sorted(TOPIC_BY_EVENT_TYPE)} or pass a topic"
             )
-        key = f"{payload.get('tenant_id', '')}/{payload.get('request_id') or payload.get('user_id', '')}"
+        subject = payload.get("request_id") or payload.get("user_id", "")
+        key = f"{payload.get('tenant_id', '')}/{subject}"
         self.send_raw(topic, json.dumps(payload, separators=(",", ":")).encode(), key)
 
     def send_raw(self, topic: str, value: bytes, key: str | None = None) -> None:

@@ -108,7 +108,7 @@ class Settings(BaseSettings):
             env["AITRAIL_HASH_KEY"] = self.hash_key.get_secret_value()
         return env
 
-    def kafka_config(self) -> dict[str, str]:
+    def kafka_config(self) -> dict[str, str | int | float | bool]:
         """confluent-kafka client settings shared by producers, consumers and admin."""
         return {
             "bootstrap.servers": self.kafka_bootstrap_servers,

@@ -42,7 +42,10 @@ class InvalidMessage:
     reason: str
 
 
-def decode(message: SourceMessage, names: topics.Topics = topics.Topics()) -> Event | InvalidMessage:
+_UNPREFIXED = topics.Topics()
+
+
+def decode(message: SourceMessage, names: topics.Topics = _UNPREFIXED) -> Event | InvalidMessage:
     base = names.base(message.topic)
     contract = CONTRACTS.get(base) if base else None
     if contract is None:

@@ -87,7 +87,9 @@ class DetectionPool:
         if self._executor is None:
             self.start()
         assert self._executor is not None
-        return [(len(c), self._executor.submit(_scan_chunk, c)) for c in chunks(texts, self.processes)]
+        return [
+            (len(c), self._executor.submit(_scan_chunk, c)) for c in chunks(texts, self.processes)
+        ]
 
     async def scan(self, texts: Sequence[str]) -> list[ScanResult | None]:
         if not texts:
@@ -96,7 +98,8 @@ class DetectionPool:
         results: list[ScanResult | None] = []
         for size, future in submitted:
             try:
-                results.extend(await asyncio.wrap_future(future))
+                chunk: list[ScanResult] = await asyncio.wrap_future(future)
+                results.extend(chunk)
             except Exception as exc:  # fail closed for this chunk, keep the batch moving
                 self._on_failure(exc, size)
                 results.extend([None] * size)

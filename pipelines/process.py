@@ -79,7 +79,9 @@ def audit_record(
         temperature=event.temperature if isinstance(event, LLMRequestEvent) else None,
         max_tokens=event.max_tokens if isinstance(event, LLMRequestEvent) else None,
         seed=event.seed if isinstance(event, LLMRequestEvent) else None,
-        parameter_names=sorted(event.parameters or {}) if isinstance(event, LLMRequestEvent) else [],
+        parameter_names=(
+            sorted(event.parameters or {}) if isinstance(event, LLMRequestEvent) else []
+        ),
         status=event.status if isinstance(event, LLMResponseEvent) else "",
         prompt_tokens=event.prompt_tokens if isinstance(event, LLMResponseEvent) else None,
         completion_tokens=(

@@ -61,12 +61,13 @@ def build_app(settings: Settings, processor_holder: dict[str, BatchProcessor]) -
         pending = []
         for letter in letters:
             key = f"{letter.source_topic}/{letter.source_partition}/{letter.source_offset}"
-            pending.append(await dlq.send(key=key.encode(), value=letter.model_dump_json().encode()))
+            value = letter.model_dump_json().encode()
+            pending.append(await dlq.send(key=key.encode(), value=value))
         await asyncio.gather(*pending)
 
     processor_holder["publish"] = publish_dead_letters  # type: ignore[assignment]
 
-    @app.agent(source)  # type: ignore[untyped-decorator]
+    @app.agent(source)
     async def audit(stream: Any) -> None:
         processor = processor_holder["processor"]
         async for events in stream.noack_take(settings.batch_size, within=settings.batch_timeout_s):

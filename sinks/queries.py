@@ -28,7 +28,8 @@ CANNED: dict[str, CannedQuery] = {q.name: q for q in (
         """
         SELECT occurred_at, request_id, service, provider, model, action,
                arrayStringConcat(finding_types, ',') AS findings,
-               substring(input_hash, 1, 28) AS input_hash, substring(output_hash, 1, 28) AS output_hash
+               substring(input_hash, 1, 28) AS input_hash,
+               substring(output_hash, 1, 28) AS output_hash
         FROM audit_requests
         WHERE user_id = {user:String}
           AND occurred_at >= parseDateTime64BestEffort({since:String}, 3, 'UTC')

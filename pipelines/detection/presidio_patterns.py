@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pipelines.detection import offline  # noqa: F401  (must precede presidio imports)
 from pipelines.detection.base import ScanResult
 from schemas.records import Finding
+
+if TYPE_CHECKING:
+    from presidio_analyzer import RecognizerResult
+    from spacy.tokens import Doc
 
 ENGINE_NAME = "presidio-patterns"
 ENGINE_VERSION = "presidio-patterns/2.2.366+aitrail.1"
@@ -32,6 +37,7 @@ ENTITIES = (
     "US_ITIN",
     "CRYPTO",
 )
+LEMMA_COMPONENT = "aitrail_lower_lemma"
 
 
 class PresidioPatternDetector:
@@ -46,16 +52,16 @@ class PresidioPatternDetector:
         from presidio_anonymizer import AnonymizerEngine
 
         logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+        _register_lower_lemma()
 
-        class _BlankEnglish(SlimSpacyNlpEngine):  # type: ignore[misc]
+        class _BlankEnglish(SlimSpacyNlpEngine):
             """Tokens and lower-cased lemmas for context words; no model to load."""
 
             def load(self) -> None:
                 nlp = spacy.blank("en")
-                nlp.add_pipe("aitrail_lower_lemma")
-                self.nlp = {"en": nlp}
+                nlp.add_pipe(LEMMA_COMPONENT)
+                self.nlp = {"en": nlp}  # type: ignore[assignment]
 
-        _register_lower_lemma()
         nlp_engine = _BlankEnglish(models=[{"lang_code": "en", "model_name": "blank"}])
         nlp_engine.load()
         registry = RecognizerRegistry(supported_languages=["en"])
@@ -66,10 +72,7 @@ class PresidioPatternDetector:
         self._analyzer = AnalyzerEngine(
             registry=registry, nlp_engine=nlp_engine, supported_languages=["en"]
         )
-        self._anonymizer = AnonymizerEngine()
-        self._recognizer_versions = {
-            r.name: getattr(r, "version", "0") for r in registry.recognizers
-        }
+        self._anonymizer = AnonymizerEngine()  # type: ignore[no-untyped-call]
 
     def scan(self, texts: Sequence[str]) -> list[ScanResult]:
         return [self._scan_one(text) for text in texts]
@@ -77,13 +80,14 @@ class PresidioPatternDetector:
     def _scan_one(self, text: str) -> ScanResult:
         if not text:
             return ScanResult((), "")
-        results = self._analyzer.analyze(
+        results = _drop_overlaps(self._analyzer.analyze(
             text=text,
             language="en",
             entities=list(ENTITIES),
             score_threshold=SCORE_THRESHOLD,
-        )
-        results = _drop_overlaps(results)
+        ))
+        if not results:
+            return ScanResult((), text)
         findings = tuple(
             Finding(
                 entity_type=r.entity_type,
@@ -95,36 +99,36 @@ class PresidioPatternDetector:
             )
             for r in results
         )
-        if not results:
-            return ScanResult((), text)
-        redacted = self._anonymizer.anonymize(text=text, analyzer_results=results).text
-        return ScanResult(findings, redacted)
+        redacted = self._anonymizer.anonymize(
+            text=text, analyzer_results=results  # type: ignore[arg-type]
+        ).text
+        return ScanResult(findings, redacted or "")
 
 
-def _recognizer_name(result: object) -> str:
-    meta = getattr(result, "recognition_metadata", None) or {}
+def _recognizer_name(result: RecognizerResult) -> str:
+    meta = result.recognition_metadata or {}
     return str(meta.get("recognizer_name", "unknown"))
 
 
-def _drop_overlaps(results: list[object]) -> list:  # type: ignore[type-arg]
+def _drop_overlaps(results: Sequence[RecognizerResult]) -> list[RecognizerResult]:
     """Keep the highest-scoring finding where spans overlap (a card number is not also a
     phone number), then order by position."""
-    ordered = sorted(results, key=lambda r: (-r.score, r.start))  # type: ignore[attr-defined]
-    kept: list = []  # type: ignore[type-arg]
-    for r in ordered:
-        if all(r.end <= k.start or r.start >= k.end for k in kept):  # type: ignore[attr-defined]
+    kept: list[RecognizerResult] = []
+    for r in sorted(results, key=lambda r: (-r.score, r.start)):
+        if all(r.end <= k.start or r.start >= k.end for k in kept):
             kept.append(r)
-    return sorted(kept, key=lambda r: r.start)  # type: ignore[attr-defined]
+    return sorted(kept, key=lambda r: r.start)
 
 
 def _register_lower_lemma() -> None:
     from spacy.language import Language
 
-    if "aitrail_lower_lemma" in Language.factories:
+    if Language.has_factory(LEMMA_COMPONENT):
         return
 
-    @Language.component("aitrail_lower_lemma")  # type: ignore[untyped-decorator]
-    def lower_lemma(doc):  # type: ignore[no-untyped-def]
+    def lower_lemma(doc: Doc) -> Doc:
         for token in doc:
             token.lemma_ = token.lower_
         return doc
+
+    Language.component(LEMMA_COMPONENT, func=lower_lemma)

@@ -8,7 +8,7 @@ from pipelines.hashing import KeyedHasher
 
 def test_hash_is_hmac_sha256_with_key_id() -> None:
     hasher = KeyedHasher(b"k" * 32, "2026-11")
-    expected = hmac.new(b"k" * 32, "536-22-8493".encode(), hashlib.sha256).hexdigest()
+    expected = hmac.new(b"k" * 32, b"536-22-8493", hashlib.sha256).hexdigest()
     assert hasher.text("536-22-8493") == f"hmac-sha256:2026-11:{expected}"
 
 

@@ -69,7 +69,8 @@ def test_failed_detection_fails_closed() -> None:
 
 def test_hashes_only_mode_drops_redacted_text() -> None:
     event = request()
-    assert record(event, scan_with_card(event.audited_text()), keep_text=False).row.text_redacted == ""
+    rec = record(event, scan_with_card(event.audited_text()), keep_text=False)
+    assert rec.row.text_redacted == ""
 
 
 def test_dead_letter_carries_coordinates_and_a_keyed_hash_not_the_payload() -> None:
