@@ -12,8 +12,17 @@ BIN := $(VENV)/bin
 KAFKA_PORT ?= 39092
 export KAFKA_PORT
 STAMP := $(VENV)/.installed
+# The Compose Specification's JSON Schema (compose-spec/compose-spec, schema/compose-spec.json)
+# for tests/unit/test_deploy_files.py. It comes from a package registry, pinned by version and
+# by the file's sha256: the PyPI wheel of check-jsonschema vendors it (with its Apache-2.0
+# license). Fetched once into the cache; never downloaded at test time, never copied into the repo.
+COMPOSE_SCHEMA_PKG := check-jsonschema==0.39.0
+COMPOSE_SCHEMA_SHA256 := d549057ebc2925f39f62799eab0db7b9e2c18b35b6c00595199116da3ed10e64
+COMPOSE_SCHEMA_DIR := $(AITRAIL_CACHE)/compose-spec/check-jsonschema-0.39.0
+COMPOSE_SCHEMA := $(COMPOSE_SCHEMA_DIR)/compose-spec.json
 
-.PHONY: help install demo test test-unit lint typecheck schemas kafka-start kafka-stop bench-pipeline clean
+.PHONY: help install demo test test-unit lint typecheck schemas kafka-start kafka-stop bench-pipeline clean \
+	compose-schema
 
 help:
 	@echo "make demo       install, then run the whole path on embedded Kafka + chDB"
@@ -21,6 +30,7 @@ help:
 	@echo "make test-unit  unit tests only (no services)"
 	@echo "make lint       ruff + mypy --strict"
 	@echo "make schemas    regenerate schemas/json from the pydantic contracts"
+	@echo "make compose-schema  fetch the Compose Specification JSON Schema into the cache"
 	@echo "venv: $(VENV)"
 
 $(STAMP): pyproject.toml
@@ -40,12 +50,13 @@ demo: install
 	rm -rf .aitrail/demo
 	$(BIN)/aitrail demo --store .aitrail/demo
 
-test: install
+test test-unit: export AITRAIL_COMPOSE_SCHEMA = $(COMPOSE_SCHEMA)
+test: install compose-schema
 	bash tests/broker/kafka.sh start
 	status=0; AITRAIL_TEST_KAFKA=127.0.0.1:$(KAFKA_PORT) $(BIN)/python -m pytest $(PYTEST_ARGS) || status=$$?; \
 		bash tests/broker/kafka.sh stop; exit $$status
 
-test-unit: install
+test-unit: install compose-schema
 	$(BIN)/python -m pytest -m "not integration" $(PYTEST_ARGS)
 
 lint: install
@@ -55,6 +66,21 @@ lint: install
 schemas: install
 	$(BIN)/python -m schemas.generate
 
+compose-schema: $(COMPOSE_SCHEMA)
+
+$(COMPOSE_SCHEMA): | $(STAMP)
+	@mkdir -p $(COMPOSE_SCHEMA_DIR)
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/pip download --quiet --no-deps --only-binary=:all: --dest "$$tmp" '$(COMPOSE_SCHEMA_PKG)' && \
+	$(BIN)/python -c 'import sys, zipfile, pathlib; \
+		whl = zipfile.ZipFile(next(pathlib.Path(sys.argv[1]).glob("*.whl"))); \
+		vendor = "check_jsonschema/builtin_schemas/vendor/"; \
+		pathlib.Path(sys.argv[2], "LICENSE.compose-spec").write_bytes(whl.read(vendor + "licenses/LICENSE.compose-spec")); \
+		pathlib.Path(sys.argv[3]).write_bytes(whl.read(vendor + "compose-spec.json"))' \
+		"$$tmp" "$(COMPOSE_SCHEMA_DIR)" "$@.tmp" && \
+	echo "$(COMPOSE_SCHEMA_SHA256)  $@.tmp" | sha256sum --check --quiet && \
+	mv "$@.tmp" "$@"
+
 kafka-start:
 	bash tests/broker/kafka.sh start
 
@@ -63,3 +89,9 @@ kafka-stop:
 
 clean:
 	rm -rf .aitrail .pytest_cache .mypy_cache .ruff_cache *.egg-info
+
+# End-to-end worker throughput against a plain confluent-kafka loop, side by side, real Kafka.
+bench-pipeline: install
+	bash tests/broker/kafka.sh start
+	status=0; AITRAIL_TEST_KAFKA=127.0.0.1:$(KAFKA_PORT) $(BIN)/python -m bench.bench_pipeline || status=$$?; \
+		bash tests/broker/kafka.sh stop; exit $$status
