@@ -51,7 +51,7 @@ demo: install
 	$(BIN)/aitrail demo --store .aitrail/demo
 
 test test-unit: export AITRAIL_COMPOSE_SCHEMA = $(COMPOSE_SCHEMA)
-test: install compose-schema
+test: install compose-schema lint
 	bash tests/broker/kafka.sh start
 	status=0; AITRAIL_TEST_KAFKA=127.0.0.1:$(KAFKA_PORT) $(BIN)/python -m pytest $(PYTEST_ARGS) || status=$$?; \
 		bash tests/broker/kafka.sh stop; exit $$status

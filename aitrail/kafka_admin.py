@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from confluent_kafka import Consumer, KafkaException, TopicPartition
@@ -82,9 +83,24 @@ class Lag:
         return self.end_offsets - self.committed
 
 
-def group_lag(settings: Settings, group: str, topic_names: tuple[str, ...]) -> Lag:
+def group_lag(settings: Settings, group: str, topic_names: tuple[str, ...],
+              attempts: int = 20) -> Lag:
     """Messages in ``topic_names`` not yet committed by ``group`` (which commits only after the
-    rows are stored, so lag 0 means every message so far is in ClickHouse or the DLQ)."""
+    rows are stored, so lag 0 means every message so far is in ClickHouse or the DLQ).
+
+    Retries while the broker says a retriable error (a group coordinator still loading)."""
+    for attempt in range(attempts):
+        try:
+            return _group_lag(settings, group, topic_names)
+        except KafkaException as exc:
+            err = exc.args[0] if exc.args else None
+            if attempt == attempts - 1 or not (err is not None and err.retriable()):
+                raise
+            time.sleep(0.5)
+    raise AssertionError("unreachable")
+
+
+def _group_lag(settings: Settings, group: str, topic_names: tuple[str, ...]) -> Lag:
     consumer = Consumer({**settings.kafka_config(), "group.id": group,
                          "enable.auto.commit": False})
     try:

@@ -4,6 +4,10 @@
 from __future__ import annotations
 
 import os
+
+# A developer's .env must not change what the tests see.
+os.environ["AITRAIL_ENV_FILE"] = os.devnull
+
 import secrets
 import uuid
 from pathlib import Path

@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from aitrail.synthetic import generate, to_jsonl
+
+pytestmark = pytest.mark.integration
 
 
 def run_demo(*args: str) -> subprocess.CompletedProcess[str]:
