@@ -21,7 +21,7 @@ COMPOSE_SCHEMA_SHA256 := d549057ebc2925f39f62799eab0db7b9e2c18b35b6c00595199116d
 COMPOSE_SCHEMA_DIR := $(AITRAIL_CACHE)/compose-spec/check-jsonschema-0.39.0
 COMPOSE_SCHEMA := $(COMPOSE_SCHEMA_DIR)/compose-spec.json
 
-.PHONY: help install demo test test-unit lint typecheck schemas kafka-start kafka-stop bench-pipeline clean \
+.PHONY: help install demo test test-unit lint typecheck schemas kafka-start kafka-stop bench-pipeline bench-detect clean \
 	compose-schema
 
 help:
@@ -30,6 +30,8 @@ help:
 	@echo "make test-unit  unit tests only (no services)"
 	@echo "make lint       ruff + mypy --strict"
 	@echo "make schemas    regenerate schemas/json from the pydantic contracts"
+	@echo "make bench-detect    detection engine vs stock Presidio: one-core texts/s, F2 per PII type"
+	@echo "make bench-pipeline  worker events/s vs a plain confluent-kafka loop (real Kafka)"
 	@echo "make compose-schema  fetch the Compose Specification JSON Schema into the cache"
 	@echo "venv: $(VENV)"
 
@@ -89,6 +91,13 @@ kafka-stop:
 
 clean:
 	rm -rf .aitrail .pytest_cache .mypy_cache .ruff_cache *.egg-info
+
+# Detection engine vs stock Presidio (spaCy sm, default recognizers): texts/s on one core and
+# F2 per PII type on shared/datasets/pii. Stock predictions are cached in $(AITRAIL_CACHE)/bench-cache.
+BENCH_DETECT_ARGS ?= --engine pipelines.detection.engine:AitrailDetector
+bench-detect: install
+	@mkdir -p .aitrail/bench
+	$(BIN)/python -m bench.bench_detect --json .aitrail/bench/bench-detect.json $(BENCH_DETECT_ARGS)
 
 # End-to-end worker throughput against a plain confluent-kafka loop, side by side, real Kafka.
 bench-pipeline: install

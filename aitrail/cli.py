@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ Start here:
   aitrail worker                        run a worker (applies migrations first)
   aitrail produce events.jsonl          send JSONL events
   aitrail query requests-by-model       canned compliance queries, or --sql
+  aitrail scan texts.jsonl --redact     the detection engine alone, on JSONL texts
 
 Configuration is read from AITRAIL_* environment variables (or .env); see README.md.
 """
@@ -79,6 +81,21 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--since", help="start of the window (default: 30 days ago), ISO 8601")
     q.add_argument("--until", help="end of the window (default: now), ISO 8601")
     q.add_argument("--limit", type=int, default=100, help="max rows (default 100)")
+
+    s = sub.add_parser("scan", help="run the detection engine on JSONL texts",
+                       formatter_class=fmt, description=(
+                           "Read lines {\"id\": ..., \"text\": ...} from a file or stdin and "
+                           "write one line per input, in order:\n"
+                           "  {\"id\": ..., \"findings\": [{\"type\", \"start\", \"end\", "
+                           "\"score\", \"detector\"}]}\n"
+                           "Offsets are characters, end exclusive. Needs no Kafka and no store.\n\n"
+                           "example:\n  echo '{\"id\": 1, \"text\": \"my SSN is 536-22-8493\"}' "
+                           "| aitrail scan - --redact"))
+    s.add_argument("file", help="JSONL file, or - for stdin")
+    s.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                   help="detection processes (default: all cores)")
+    s.add_argument("--redact", action="store_true", help="add the redacted text")
+    s.add_argument("-o", "--output", help="write here instead of stdout")
 
     d = sub.add_parser("demo", help="run the whole path on embedded parts", formatter_class=fmt,
                        description=(
@@ -139,6 +156,14 @@ def _dispatch(args: argparse.Namespace) -> int:
                            requests=args.requests, append=args.append, processes=args.processes)
         print(summary.render())
         return 0 if summary.stored + summary.dead_letters == summary.sent else 1
+
+    if args.command == "scan":
+        from aitrail.scan_cmd import scan_file
+
+        if args.output:
+            with open(args.output, "w", encoding="utf-8") as out:
+                return scan_file(args.file, out, workers=args.workers, redact=args.redact)
+        return scan_file(args.file, sys.stdout, workers=args.workers, redact=args.redact)
 
     settings = load_settings()
     if args.command == "topics":

@@ -19,7 +19,7 @@ from pipelines.detection.base import Detector, ScanResult
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ENGINE = "pipelines.detection.presidio_patterns:PresidioPatternDetector"
+DEFAULT_ENGINE = "pipelines.detection.engine:AitrailDetector"
 
 _engine: Detector | None = None
 

@@ -1,0 +1,79 @@
+"""Phone numbers: a candidate regex, then Google's libphonenumber (``phonenumbers``) decides.
+
+Presidio runs libphonenumber's matcher over the whole text once per region (eight by
+default); on number-heavy text that is most of the scan time, and over eight regions it
+accepts SSNs, IPv4 addresses and order numbers. Here each candidate string is parsed once per
+region (or once, when it carries a ``+`` country code) and kept if libphonenumber says it is a
+valid number; candidates shaped like an SSN or a dotted quad are dropped, and a bare run of
+digits needs a phone context word.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+import regex
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+_CANDIDATE = regex.compile(
+    r"(?<![\w+])(?:(?:\+|00)\d{1,3}[\s.\-]?)?(?:\(\d{1,5}\)[\s.\-]?)?\d{1,5}"
+    r"(?:[\s.\-/]?\d{2,5}){1,5}(?:\s*(?:x|ext\.?|extension)\s*\d{1,6})?(?![\w])"
+)
+_SSN_SHAPE = re.compile(r"^\d{3}[- .]\d{2}[- .]\d{4}$")
+_IP_SHAPE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+_BARE_DIGITS = re.compile(r"^\d+$")
+_EXTENSION = re.compile(r"\s*(?:x|ext\.?|extension)\s*\d{1,6}$", re.IGNORECASE)
+
+
+class AitrailPhoneRecognizer(EntityRecognizer):
+    VERSION = "2"
+    ENTITY = "PHONE_NUMBER"
+    REGIONS = ("US", "GB", "DE", "FR", "IN", "CA", "AU")
+    CONTEXT = ["phone", "number", "telephone", "tel", "cell", "cellphone", "mobile", "call",
+               "fax", "contact", "reach", "dial", "text"]
+    PREFILTER = (r"\+?\(?\d[\d \-.()/]{5,}\d",)
+    WINDOW_MARGIN = 12
+    SCORE = 0.4
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[self.ENTITY], name="AitrailPhoneRecognizer",
+                         context=self.CONTEXT)
+
+    def load(self) -> None:
+        return None
+
+    def analyze(self, text: str, entities: list[str],
+                nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        results = []
+        for match in _CANDIDATE.finditer(text):
+            candidate = match.group()
+            digits = sum(c.isdigit() for c in _EXTENSION.sub("", candidate))
+            if not 7 <= digits <= 15 or not self._valid(candidate):
+                continue
+            results.append(RecognizerResult(
+                self.ENTITY, match.start(), match.end(), self.SCORE,
+                recognition_metadata={"recognizer_name": type(self).__name__},
+            ))
+        return results
+
+    def _valid(self, candidate: str) -> bool:
+        number = _EXTENSION.sub("", candidate)
+        if number.startswith("00"):
+            number = "+" + number[2:]
+        regions: tuple[str | None, ...] = (None,) if number.startswith("+") else self.REGIONS
+        for region in regions:
+            try:
+                parsed = phonenumbers.parse(number, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(parsed):
+                return True
+        return False
+
+    def keep(self, text: str, result: RecognizerResult, has_context: bool) -> bool:
+        value = text[result.start:result.end].strip()
+        if _SSN_SHAPE.match(value) or _IP_SHAPE.match(value):
+            return False
+        return not (_BARE_DIGITS.match(value) and not has_context)

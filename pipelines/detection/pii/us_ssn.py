@@ -1,0 +1,25 @@
+"""US Social Security numbers.
+
+Presidio's five patterns include three "very weak" ones (5-4 and 3-6 digit groups, any nine
+digits) scored 0.05 that fire on order numbers and phone fragments. Here: grouped SSNs score
+0.5; nine bare digits score 0.05 and survive the engine's 0.4 threshold only with a context
+word ("ssn", "social security") nearby. Presidio's invalidation (000/666/9xx areas, repeated
+digits, published sample numbers) is kept.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+from presidio_analyzer.predefined_recognizers import UsSsnRecognizer
+
+
+class AitrailUsSsnRecognizer(UsSsnRecognizer):
+    VERSION = "1"
+    PATTERNS = [
+        Pattern("SSN grouped", r"\b([0-9]{3})([- .])([0-9]{2})\2([0-9]{4})\b", 0.5),
+        Pattern("SSN bare (needs context)", r"\b[0-9]{9}\b", 0.05),
+    ]
+    PREFILTER = (r"\d{3}[- .]\d{2}[- .]\d{4}", r"\d{9}")
+
+    def __init__(self) -> None:
+        super().__init__(patterns=self.PATTERNS, name="AitrailUsSsnRecognizer")

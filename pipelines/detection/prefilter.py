@@ -1,0 +1,88 @@
+"""One pass over the text to find where each recognizer could possibly match.
+
+Every recognizer declares ``PREFILTER`` regexes that match inside each of its true positives.
+They are compiled together into one Hyperscan database (or, where Hyperscan is unavailable,
+one ``regex`` alternation per recognizer) and the text is scanned once. The engine then runs
+only the recognizers that were hit, only on windows around the hits.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from types import ModuleType
+
+import regex
+
+hyperscan: ModuleType | None
+try:
+    import hyperscan
+except ImportError:  # pragma: no cover - exercised on platforms without the wheel
+    hyperscan = None
+
+Span = tuple[int, int]
+
+
+class Prefilter:
+    """Maps a text to ``{member index: [(start, end), ...]}`` in character offsets."""
+
+    def __init__(self, patterns: Sequence[tuple[int, str]], *, use_hyperscan: bool = True
+                 ) -> None:
+        self.patterns = list(patterns)
+        self.backend = "hyperscan" if (use_hyperscan and hyperscan is not None) else "regex"
+        if self.backend == "hyperscan":
+            assert hyperscan is not None
+            self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            self._db.compile(
+                expressions=[p.encode() for _, p in self.patterns],
+                ids=list(range(len(self.patterns))),
+                elements=len(self.patterns),
+                flags=[hyperscan.HS_FLAG_SOM_LEFTMOST] * len(self.patterns),
+            )
+            self._scratch = hyperscan.Scratch(self._db)
+        else:
+            by_member: dict[int, list[str]] = defaultdict(list)
+            for member, pattern in self.patterns:
+                by_member[member].append(f"(?:{pattern})")
+            self._compiled = {m: regex.compile("|".join(ps)) for m, ps in by_member.items()}
+
+    def hits(self, text: str) -> dict[int, list[Span]]:
+        if self.backend == "regex":
+            return {
+                m: spans for m, rx in self._compiled.items()
+                if (spans := [mt.span() for mt in rx.finditer(text)])
+            }
+        data = text.encode("utf-8")
+        found: dict[int, list[Span]] = defaultdict(list)
+
+        def on_match(pattern_id: int, start: int, end: int, _flags: int, _ctx: object) -> None:
+            found[self.patterns[pattern_id][0]].append((start, end))
+
+        self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
+        if found and len(data) != len(text):
+            return {m: [_to_chars(data, s) for s in spans] for m, spans in found.items()}
+        return dict(found)
+
+
+def _to_chars(data: bytes, span: Span) -> Span:
+    start = len(data[:span[0]].decode("utf-8", errors="ignore"))
+    end = start + len(data[span[0]:span[1]].decode("utf-8", errors="ignore"))
+    return start, end
+
+
+def windows(spans: Sequence[Span], text: str, margin: int) -> list[Span]:
+    """Merge hit spans widened by ``margin`` and snapped outwards to whitespace, so that a
+    window never cuts a token in half (a cut number could match as a shorter one)."""
+    out: list[Span] = []
+    n = len(text)
+    for start, end in sorted(spans):
+        ws, we = max(0, start - margin), min(n, end + margin)
+        while ws > 0 and not text[ws - 1].isspace():
+            ws -= 1
+        while we < n and not text[we].isspace():
+            we += 1
+        if out and ws <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], we))
+        else:
+            out.append((ws, we))
+    return out
