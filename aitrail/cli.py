@@ -82,6 +82,27 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--until", help="end of the window (default: now), ISO 8601")
     q.add_argument("--limit", type=int, default=100, help="max rows (default 100)")
 
+    pol = sub.add_parser("policy", help="check a guardrail policy, or see what it does",
+                         formatter_class=fmt, description=(
+                             "Guardrail policies are YAML: rules map finding types, scores and "
+                             "fields to an action (allow, redact, flag, block-recommended) and a "
+                             "severity, with overrides per tenant and service. The default policy "
+                             "is pipelines/policy/default.yaml; set AITRAIL_POLICY_FILE to use "
+                             "yours.\n\nexamples:\n"
+                             "  aitrail policy check my-policy.yaml\n"
+                             "  aitrail policy explain schemas/examples/llm_request_prompt.json\n"
+                             "  aitrail policy explain --policy my-policy.yaml event.json "
+                             "--findings '[{\"type\": \"US_SSN\", \"start\": 10, \"end\": 21, "
+                             "\"score\": 0.9}]'"))
+    pol_sub = pol.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
+    pol_check = pol_sub.add_parser("check", help="validate a policy file (errors name the line)")
+    pol_check.add_argument("file")
+    pol_explain = pol_sub.add_parser("explain", help="what a policy does to a sample event")
+    pol_explain.add_argument("event", help="an event JSON file (see schemas/examples)")
+    pol_explain.add_argument("--policy", help="policy file (default: the shipped default)")
+    pol_explain.add_argument("--findings", help="findings JSON (file or inline); default: scan "
+                             "the event's text with the detection engine")
+
     s = sub.add_parser("scan", help="run the detection engine on JSONL texts",
                        formatter_class=fmt, description=(
                            "Read lines {\"id\": ..., \"text\": ...} from a file or stdin and "
@@ -156,6 +177,16 @@ def _dispatch(args: argparse.Namespace) -> int:
                            requests=args.requests, append=args.append, processes=args.processes)
         print(summary.render())
         return 0 if summary.stored + summary.dead_letters == summary.sent else 1
+
+    if args.command == "policy":
+        from pipelines.policy import cli as policy_cli
+
+        if args.policy_command == "check":
+            ok, report = policy_cli.check(args.file)
+            print(report)
+            return 0 if ok else 1
+        print(policy_cli.explain(args.policy, args.event, args.findings))
+        return 0
 
     if args.command == "scan":
         from aitrail.scan_cmd import scan_file

@@ -36,6 +36,11 @@ END_TO_END_SECONDS = Histogram(
     "From the event's occurred_at to its row being stored.",
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300),
 )
+VIOLATIONS = Counter(
+    "aitrail_worker_violations_total",
+    "Guardrail violations by policy rule, action and severity.",
+    ["rule", "action", "severity"],
+)
 SINK_ROWS = Counter("aitrail_sink_rows_total", "Rows inserted into ClickHouse.", ["table"])
 SINK_FAILURES = Counter(
     "aitrail_sink_failures_total", "Failed batch inserts (each is retried; nothing is acked)."

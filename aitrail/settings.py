@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     store_redacted_text: bool = Field(
         True, description="Keep redacted prompt/response text; false keeps hashes only."
     )
+    policy_file: Path | None = Field(
+        None, description="Guardrail policy YAML; the shipped default policy when unset."
+    )
+    policy_actor: str = Field(
+        "aitrail-worker", description="Recorded as who put a new policy version in force."
+    )
     metrics_port: int = Field(9464, ge=0, description="Prometheus /metrics port; 0 disables.")
     worker_data_dir: Path = Field(
         Path(".aitrail/worker"), description="Scratch directory for the faust worker."

@@ -12,6 +12,9 @@ LLM_REQUESTS = "llm.requests"
 LLM_RESPONSES = "llm.responses"
 ACCESS_EVENTS = "access.events"
 DEAD_LETTERS = "aitrail.dlq"
+VIOLATIONS = "aitrail.violations"
+INCIDENTS = "aitrail.incidents"
+INCIDENT_COMMANDS = "aitrail.incident-commands"
 
 SOURCES: tuple[str, ...] = (LLM_REQUESTS, LLM_RESPONSES, ACCESS_EVENTS)
 
@@ -30,6 +33,10 @@ SPECS: tuple[TopicSpec, ...] = (
     TopicSpec(LLM_RESPONSES, "LLM response events from producers", WEEK_MS),
     TopicSpec(ACCESS_EVENTS, "SSO, role and provisioning events", WEEK_MS),
     TopicSpec(DEAD_LETTERS, "messages that failed validation, with the reason", 4 * WEEK_MS),
+    TopicSpec(VIOLATIONS, "guardrail violations, keyed by tenant/user/rule", 4 * WEEK_MS),
+    TopicSpec(INCIDENTS, "incident state changes (opened, escalated, acked, resolved)",
+              4 * WEEK_MS),
+    TopicSpec(INCIDENT_COMMANDS, "acknowledge/resolve commands from operators", 4 * WEEK_MS),
 )
 
 
@@ -56,3 +63,15 @@ class Topics:
     @property
     def dead_letters(self) -> str:
         return self.name(DEAD_LETTERS)
+
+    @property
+    def violations(self) -> str:
+        return self.name(VIOLATIONS)
+
+    @property
+    def incidents(self) -> str:
+        return self.name(INCIDENTS)
+
+    @property
+    def incident_commands(self) -> str:
+        return self.name(INCIDENT_COMMANDS)

@@ -19,6 +19,8 @@ from aitrail.topics import Topics
 from pipelines.decode import InvalidMessage, SourceMessage, decode
 from pipelines.detection.base import ScanResult
 from pipelines.hashing import KeyedHasher
+from pipelines.policy.model import Policy
+from pipelines.policy.records import GuardrailViolation
 from pipelines.process import access_row, audit_record, dead_letter, utcnow
 from schemas.events import AccessEvent
 from schemas.records import DeadLetter
@@ -28,6 +30,11 @@ log = logging.getLogger(__name__)
 
 Scanner = Callable[[Sequence[str]], Awaitable[list[ScanResult | None]]]
 DeadLetterPublisher = Callable[[list[DeadLetter]], Awaitable[None]]
+ViolationPublisher = Callable[[list[GuardrailViolation]], Awaitable[None]]
+
+
+async def _discard(_: list[GuardrailViolation]) -> None:
+    return None
 
 
 @dataclass
@@ -36,6 +43,7 @@ class BatchOutcome:
     stored: int = 0
     dead_letters: int = 0
     unscanned: int = 0
+    violations: int = 0
     findings: Counter[str] = field(default_factory=Counter)
 
 
@@ -58,6 +66,8 @@ class BatchProcessor:
         writer: AuditWriter,
         publish_dead_letters: DeadLetterPublisher,
         engine_version: str,
+        policy: Policy,
+        publish_violations: ViolationPublisher = _discard,
         store_redacted_text: bool = True,
         retry: RetryPolicy | None = None,
         topic_names: Topics | None = None,
@@ -67,6 +77,8 @@ class BatchProcessor:
         self._scan = scan
         self._writer = writer
         self._publish = publish_dead_letters
+        self._publish_violations = publish_violations
+        self.policy = policy
         self._engine_version = engine_version
         self._store_redacted_text = store_redacted_text
         self._retry = retry or RetryPolicy()
@@ -86,10 +98,11 @@ class BatchProcessor:
             record = audit_record(
                 event, text, scan, hasher=self._hasher, source=source,
                 engine_version=self._engine_version,
-                store_redacted_text=self._store_redacted_text, now=now,
+                store_redacted_text=self._store_redacted_text, now=now, policy=self.policy,
             )
             batch.audit.append(record.row)
             batch.findings.extend(record.findings)
+            batch.violations.extend(record.violations)
             outcome.findings.update(f.finding.entity_type for f in record.findings)
             outcome.unscanned += scan is None
 
@@ -104,9 +117,15 @@ class BatchProcessor:
         if batch.dead_letters:
             with metrics.BATCH_SECONDS.labels("dead_letters").time():
                 await self._publish(batch.dead_letters)
+        if batch.violations:
+            with metrics.BATCH_SECONDS.labels("violations").time():
+                await self._publish_violations(batch.violations)
+            for v in batch.violations:
+                metrics.VIOLATIONS.labels(v.rule_id, v.action, v.severity).inc()
 
         outcome.stored = len(batch.audit) + len(batch.access)
         outcome.dead_letters = len(batch.dead_letters)
+        outcome.violations = len(batch.violations)
         self._count(decoded, outcome, now)
         return outcome
 
@@ -129,6 +148,7 @@ class BatchProcessor:
             for table, rows in (
                 ("audit_log", batch.audit), ("findings", batch.findings),
                 ("access_log", batch.access), ("dead_letters", batch.dead_letters),
+                ("guardrail_violations", batch.violations),
             ):
                 if rows:
                     metrics.SINK_ROWS.labels(table).inc(len(rows))

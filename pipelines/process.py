@@ -7,15 +7,24 @@ same row and ReplacingMergeTree keeps one.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pipelines.decode import InvalidMessage, SourceMessage
 from pipelines.detection.base import ScanResult
 from pipelines.hashing import KeyedHasher
+from pipelines.ids import stable_id
+from pipelines.policy.evaluate import (
+    Decision,
+    evaluate,
+    highest_severity,
+    overall_action,
+    violation_records,
+)
+from pipelines.policy.model import Policy
+from pipelines.policy.records import GuardrailViolation
 from schemas.events import AccessEvent, LLMRequestEvent, LLMResponseEvent, utc
-from schemas.records import AccessRow, Action, AuditRow, DeadLetter, StoredFinding
+from schemas.records import AccessRow, Action, AuditRow, DeadLetter, StoredFinding, TextField
 
 UNSCANNED_ENGINE = "unscanned"
 
@@ -24,11 +33,7 @@ UNSCANNED_ENGINE = "unscanned"
 class AuditRecord:
     row: AuditRow
     findings: tuple[StoredFinding, ...]
-
-
-def stable_id(*parts: str) -> str:
-    """A short deterministic id; the NUL separator keeps ("a","bc") apart from ("ab","c")."""
-    return hashlib.blake2b("\x00".join(parts).encode(), digest_size=16).hexdigest()
+    violations: tuple[GuardrailViolation, ...]
 
 
 def audit_record(
@@ -41,18 +46,27 @@ def audit_record(
     engine_version: str,
     store_redacted_text: bool,
     now: datetime,
+    policy: Policy,
 ) -> AuditRecord:
     """``scan`` is None when detection failed: the row is kept (nothing lost) but marked
-    unscanned and its text withheld (fail closed)."""
+    unscanned and its text withheld (fail closed).
+
+    PII and secrets are masked in the stored text whatever the policy says; the policy decides
+    the action, the severity and which findings are guardrail violations."""
     event_id = stable_id(event.tenant_id, event.request_id, event.event_type)
     is_request = isinstance(event, LLMRequestEvent)
+    field: TextField = "prompt" if is_request else "response"
     action: Action
+    decisions: list[Decision] = []
     if scan is None:
         action, redacted, finding_types = "withhold", "", []
     else:
-        action = "redact" if scan.findings else "allow"
+        decisions = evaluate(policy, scan.findings, field=field, tenant_id=event.tenant_id,
+                             service=event.service)
+        action = overall_action(decisions)
         redacted = scan.redacted if store_redacted_text else ""
         finding_types = scan.finding_types
+    text_hash = hasher.text(text)
     row = AuditRow(
         event_id=event_id,
         event_type=event.event_type,
@@ -67,8 +81,8 @@ def audit_record(
         trace_id=event.trace_id or "",
         occurred_at=utc(event.occurred_at),
         ingested_at=now,
-        text_field="prompt" if is_request else "response",
-        text_hash=hasher.text(text),
+        text_field=field,
+        text_hash=text_hash,
         text_chars=len(text),
         text_redacted=redacted,
         scan_status="unscanned" if scan is None else "scanned",
@@ -76,6 +90,8 @@ def audit_record(
         finding_types=finding_types,
         finding_count=0 if scan is None else len(scan.findings),
         engine_version=UNSCANNED_ENGINE if scan is None else engine_version,
+        policy_version=policy.content_version,
+        severity=highest_severity(decisions) or "",
         temperature=event.temperature if isinstance(event, LLMRequestEvent) else None,
         max_tokens=event.max_tokens if isinstance(event, LLMRequestEvent) else None,
         seed=event.seed if isinstance(event, LLMRequestEvent) else None,
@@ -102,12 +118,17 @@ def audit_record(
             model=event.model,
             occurred_at=row.occurred_at,
             text_field=row.text_field,
-            finding=f,
-            action=action,
+            finding=d.finding,
+            action=d.action,
+            rule_id=d.rule_id,
+            severity=d.severity,
+            policy_version=d.policy_version,
         )
-        for f in (scan.findings if scan else ())
+        for d in decisions
     )
-    return AuditRecord(row, findings)
+    violations = violation_records(decisions, event=event, event_id=event_id,
+                                   text_hash=text_hash)
+    return AuditRecord(row, findings, tuple(violations))
 
 
 def access_row(event: AccessEvent, *, source: SourceMessage, now: datetime) -> AccessRow:

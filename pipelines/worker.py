@@ -20,15 +20,23 @@ from aitrail.settings import Settings
 from pipelines.batch import BatchProcessor
 from pipelines.decode import SourceMessage
 from pipelines.hashing import KeyedHasher
+from pipelines.policy.load import load_default, load_path
+from pipelines.policy.records import GuardrailViolation
 from pipelines.pool import DetectionPool
 from schemas.records import DeadLetter
 from sinks.clickhouse import describe, open_store
 from sinks.migrate import migrate
+from sinks.policy_log import record_if_changed
 from sinks.writer import AuditWriter
 
 log = logging.getLogger("aitrail.worker")
 
 EXIT_CRASHED = 70
+
+
+def incident_key(v: GuardrailViolation) -> str:
+    """What makes violations one incident: the same tenant, user and rule."""
+    return f"{v.tenant_id}/{v.user_id}/{v.rule_id}"
 
 
 class WorkerState:
@@ -65,7 +73,18 @@ def build_app(settings: Settings, processor_holder: dict[str, BatchProcessor]) -
             pending.append(await dlq.send(key=key.encode(), value=value))
         await asyncio.gather(*pending)
 
+    violations = app.topic(names.violations, value_serializer="raw", key_serializer="raw")
+
+    async def publish_violations(records: list[GuardrailViolation]) -> None:
+        # Keyed by what groups violations into one incident, so one incident agent sees them.
+        pending = [
+            await violations.send(key=incident_key(v).encode(), value=v.model_dump_json().encode())
+            for v in records
+        ]
+        await asyncio.gather(*pending)
+
     processor_holder["publish"] = publish_dead_letters  # type: ignore[assignment]
+    processor_holder["publish_violations"] = publish_violations  # type: ignore[assignment]
 
     @app.agent(source)
     async def audit(stream: Any) -> None:
@@ -88,8 +107,9 @@ def build_app(settings: Settings, processor_holder: dict[str, BatchProcessor]) -
                 await stream.ack(event)
             found = ", ".join(f"{k}={v}" for k, v in sorted(outcome.findings.items())) or "none"
             log.info(
-                "batch: %d events, %d stored, %d dead letters, %d unscanned; findings: %s",
-                outcome.events, outcome.stored, outcome.dead_letters, outcome.unscanned, found,
+                "batch: %d events, %d stored, %d dead letters, %d unscanned, %d violations; "
+                "findings: %s", outcome.events, outcome.stored, outcome.dead_letters,
+                outcome.unscanned, outcome.violations, found,
             )
 
     return app
@@ -102,6 +122,10 @@ def run_worker(settings: Settings) -> int:
     applied = migrate(store)
     log.info("store %s ready (%d migrations applied now)", describe(settings.clickhouse_dsn),
              len(applied))
+    policy = load_path(settings.policy_file) if settings.policy_file else load_default()
+    change = record_if_changed(store, policy, actor=settings.policy_actor)
+    log.info("policy %s %s in force%s", policy.name, policy.content_version,
+             f" (recorded change: {change.summary})" if change else "")
     pool = DetectionPool(settings.detection_processes)
     log.info("starting %d detection processes", settings.detection_processes)
     pool.start()
@@ -114,7 +138,9 @@ def run_worker(settings: Settings) -> int:
         scan=pool.scan,
         writer=AuditWriter(store),
         publish_dead_letters=holder["publish"],
+        publish_violations=holder["publish_violations"],
         engine_version=pool.engine_version,
+        policy=policy,
         store_redacted_text=settings.store_redacted_text,
         topic_names=settings.topics,
     )

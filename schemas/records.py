@@ -12,7 +12,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 ScanStatus = Literal["scanned", "unscanned"]
-Action = Literal["allow", "redact", "withhold"]
+# The policy's action (allow < redact < flag < block-recommended), or withhold when detection
+# failed and the text was not stored (fail closed).
+Action = Literal["allow", "redact", "flag", "block-recommended", "withhold"]
 TextField = Literal["prompt", "response"]
 
 
@@ -56,6 +58,8 @@ class AuditRow(_Record):
     finding_types: list[str]
     finding_count: int
     engine_version: str
+    policy_version: str = Field(description="Content hash of the policy that decided.")
+    severity: str = Field(description="Highest severity among violations; empty when none.")
     temperature: float | None
     max_tokens: int | None
     seed: int | None
@@ -82,6 +86,9 @@ class StoredFinding(_Record):
     text_field: TextField
     finding: Finding
     action: Action
+    rule_id: str
+    severity: str
+    policy_version: str
 
 
 class AccessRow(_Record):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from pipelines.policy.records import GuardrailViolation
 from schemas.records import AccessRow, AuditRow, DeadLetter, StoredFinding
 from sinks.clickhouse import Client
 
@@ -27,7 +28,8 @@ AUDIT_SCHEMA = pa.schema([
     ("ingested_at", _TS), ("text_field", pa.string()), ("text_hash", pa.string()),
     ("text_chars", pa.uint32()), ("text_redacted", pa.string()), ("scan_status", pa.string()),
     ("action", pa.string()), ("finding_types", _STRS), ("finding_count", pa.uint16()),
-    ("engine_version", pa.string()), ("temperature", pa.float32()),
+    ("engine_version", pa.string()), ("policy_version", pa.string()),
+    ("severity", pa.string()), ("temperature", pa.float32()),
     ("max_tokens", pa.uint32()), ("seed", pa.int64()), ("parameter_names", _STRS),
     ("status", pa.string()), ("prompt_tokens", pa.uint32()),
     ("completion_tokens", pa.uint32()), ("latency_ms", pa.float32()),
@@ -41,6 +43,17 @@ FINDINGS_SCHEMA = pa.schema([
     ("occurred_at", _TS), ("text_field", pa.string()), ("entity_type", pa.string()),
     ("start", pa.uint32()), ("end", pa.uint32()), ("score", pa.float32()),
     ("detector", pa.string()), ("detector_version", pa.string()), ("action", pa.string()),
+    ("rule_id", pa.string()), ("severity", pa.string()), ("policy_version", pa.string()),
+])
+
+VIOLATION_SCHEMA = pa.schema([
+    ("violation_id", pa.string()), ("occurred_at", _TS), ("tenant_id", pa.string()),
+    ("user_id", pa.string()), ("service", pa.string()), ("provider", pa.string()),
+    ("model", pa.string()), ("request_id", pa.string()), ("event_id", pa.string()),
+    ("text_field", pa.string()), ("rule_id", pa.string()), ("entity_type", pa.string()),
+    ("start", pa.uint32()), ("end", pa.uint32()), ("score", pa.float32()),
+    ("action", pa.string()), ("severity", pa.string()), ("policy_version", pa.string()),
+    ("text_hash", pa.string()), ("detector", pa.string()), ("detector_version", pa.string()),
 ])
 
 ACCESS_SCHEMA = pa.schema([
@@ -65,6 +78,7 @@ class SinkBatch:
     findings: list[StoredFinding] = field(default_factory=list)
     access: list[AccessRow] = field(default_factory=list)
     dead_letters: list[DeadLetter] = field(default_factory=list)
+    violations: list[GuardrailViolation] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.audit) + len(self.access) + len(self.dead_letters)
@@ -104,6 +118,8 @@ class AuditWriter:
         # redelivery, never an audit row that claims findings that are missing.
         parts: list[tuple[str, pa.Schema, list[dict[str, object]]]] = [
             ("findings", FINDINGS_SCHEMA, [_finding_dict(f) for f in batch.findings]),
+            ("guardrail_violations", VIOLATION_SCHEMA,
+             [v.model_dump() for v in batch.violations]),
             ("audit_log", AUDIT_SCHEMA, [r.model_dump() for r in batch.audit]),
             ("access_log", ACCESS_SCHEMA, [r.model_dump() for r in batch.access]),
             ("dead_letters", DEAD_LETTER_SCHEMA, [r.model_dump() for r in batch.dead_letters]),

@@ -216,9 +216,9 @@ def _read_findings(source: str | Path, text_chars: int) -> list[Finding]:
 
 
 def _detect(text: str) -> tuple[list[Finding], str]:
-    from pipelines.detection.presidio_patterns import PresidioPatternDetector
+    from pipelines.pool import DEFAULT_ENGINE, load_engine
 
-    detector = PresidioPatternDetector()
+    detector = load_engine(DEFAULT_ENGINE)
     (result,) = detector.scan([text])
     return list(result.findings), f"detected by {detector.version}"
 

@@ -8,10 +8,10 @@ then the fallback for the finding's kind.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from pipelines.ids import stable_id
 from pipelines.policy.model import (
     ACTION_ORDER,
     FALLBACK_SCOPE,
@@ -151,10 +151,9 @@ def violation_id(event_id: str, rule_id: str, finding: Finding) -> str:
     """Deterministic, so a redelivered event replaces its violations instead of doubling them.
 
     The type is part of the id: two detectors can report different types on the same span.
-    Same scheme as ``pipelines.process.stable_id`` (not imported: process will import policy).
     """
-    parts = (event_id, rule_id, finding.entity_type, str(finding.start), str(finding.end))
-    return hashlib.blake2b("\x00".join(parts).encode(), digest_size=16).hexdigest()
+    return stable_id(event_id, rule_id, finding.entity_type, str(finding.start),
+                     str(finding.end))
 
 
 def shadowed_rules(policy: Policy) -> list[tuple[ScopedRule, ScopedRule]]:

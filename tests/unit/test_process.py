@@ -5,12 +5,14 @@ from pathlib import Path
 from pipelines.decode import InvalidMessage, SourceMessage, decode
 from pipelines.detection.base import ScanResult
 from pipelines.hashing import KeyedHasher
+from pipelines.policy.load import load_default
 from pipelines.process import audit_record, dead_letter, stable_id
 from schemas.events import LLMRequestEvent, LLMResponseEvent
 from schemas.records import Finding
 
 EXAMPLES = Path(__file__).parents[2] / "schemas" / "examples"
 HASHER = KeyedHasher(b"k" * 32, "k1")
+POLICY = load_default()
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 SRC = SourceMessage("llm.requests", 1, 7, b"{}")
 
@@ -31,7 +33,7 @@ def record(event: LLMRequestEvent | LLMResponseEvent, scan: ScanResult | None,
            keep_text: bool = True):  # type: ignore[no-untyped-def]
     text = event.audited_text()
     return audit_record(event, text, scan, hasher=HASHER, source=SRC, engine_version="e1",
-                        store_redacted_text=keep_text, now=NOW)
+                        store_redacted_text=keep_text, now=NOW, policy=POLICY)
 
 
 def test_event_id_is_deterministic_and_separates_request_from_response() -> None:
@@ -56,6 +58,22 @@ def test_redacted_row_keeps_no_raw_value_and_records_findings() -> None:
     assert [f.finding.entity_type for f in rec.findings] == ["CREDIT_CARD"]
     assert rec.row.source_partition == 1 and rec.row.source_offset == 7
     assert rec.row.occurred_at.tzinfo is not None
+
+
+def test_policy_decides_action_severity_and_violations() -> None:
+    event = request()
+    rec = record(event, scan_with_card(event.audited_text()))
+    assert rec.row.policy_version == POLICY.content_version
+    assert rec.row.action == "redact" and rec.row.severity == "high"
+    (violation,) = rec.violations
+    assert violation.rule_id == "government-and-financial-ids"
+    assert violation.text_hash == rec.row.text_hash
+    assert "4111" not in violation.model_dump_json()
+    response = LLMResponseEvent.model_validate_json((EXAMPLES / "llm_response.json").read_text())
+    text = "Your card 4111 1111 1111 1111 is fine"
+    leaked = audit_record(response, text, scan_with_card(text), hasher=HASHER, source=SRC,
+                          engine_version="e1", store_redacted_text=True, now=NOW, policy=POLICY)
+    assert leaked.row.action == "block-recommended" and leaked.row.severity == "critical"
 
 
 def test_failed_detection_fails_closed() -> None:

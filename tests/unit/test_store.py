@@ -9,6 +9,7 @@ from aitrail.errors import StoreError
 from pipelines.decode import SourceMessage
 from pipelines.detection.base import ScanResult
 from pipelines.hashing import KeyedHasher
+from pipelines.policy.load import load_default
 from pipelines.process import audit_record
 from schemas.events import LLMRequestEvent
 from schemas.records import Finding
@@ -58,11 +59,14 @@ def test_redelivered_batch_replaces_instead_of_doubling(client) -> None:  # type
     for attempt in range(2):
         rec = audit_record(event, text, scan, hasher=hasher,
                            source=SourceMessage("llm.requests", 0, 5, b""), engine_version="e",
-                           store_redacted_text=True, now=datetime(2026, 12, 1, attempt, tzinfo=UTC))
-        report = writer.write(SinkBatch(audit=[rec.row], findings=list(rec.findings)))
-        assert report.rows == 2
+                           store_redacted_text=True, now=datetime(2026, 12, 1, attempt, tzinfo=UTC),
+                           policy=load_default())
+        report = writer.write(SinkBatch(audit=[rec.row], findings=list(rec.findings),
+                                        violations=list(rec.violations)))
+        assert report.rows == 3
     assert client.query("SELECT count() FROM audit_log FINAL").result_rows[0][0] == 1
     assert client.query("SELECT count() FROM findings FINAL").result_rows[0][0] == 1
+    assert client.query("SELECT count() FROM guardrail_violations FINAL").result_rows[0][0] == 1
     row = client.query("SELECT finding_types, text_hash, input_hash FROM audit_log FINAL "
                        "JOIN audit_requests USING (request_id)").result_rows[0]
     assert list(row[0]) == ["CREDIT_CARD"] and row[1] == row[2] == hasher.text(text)

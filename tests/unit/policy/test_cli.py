@@ -92,9 +92,9 @@ def test_explain_with_inline_findings_and_a_tenant_override(tmp_path: Path) -> N
     assert "acme-payments-ssn  tenant:acme/service:payments  block-recommended  critical" in out
 
 
-def test_explain_without_findings_runs_the_pattern_engine() -> None:
+def test_explain_without_findings_runs_the_detection_engine() -> None:
     out = explain(None, EXAMPLES / "llm_request_messages.json")
-    assert "detected by presidio-patterns" in out
+    assert "detected by aitrail-engine" in out
     assert "US_SSN" in out and "government-and-financial-ids" in out
     assert "536-22-8493" not in out
 
