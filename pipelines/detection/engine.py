@@ -128,7 +128,8 @@ class AitrailDetector:
         for index, spans in self.prefilter.hits(text).items():
             member = self.members[index]
             margin = getattr(member.recognizer, "WINDOW_MARGIN", WINDOW_MARGIN)
-            for start, end in windows(spans, text, margin):
+            reach = getattr(member.recognizer, "PREFILTER_REACH", 0)
+            for start, end in windows(spans, text, margin, reach):
                 found = member.recognizer.analyze(
                     text[start:end], member.entities, None  # type: ignore[arg-type]
                 )

@@ -70,13 +70,14 @@ def _to_chars(data: bytes, span: Span) -> Span:
     return start, end
 
 
-def windows(spans: Sequence[Span], text: str, margin: int) -> list[Span]:
-    """Merge hit spans widened by ``margin`` and snapped outwards to whitespace, so that a
-    window never cuts a token in half (a cut number could match as a shorter one)."""
+def windows(spans: Sequence[Span], text: str, margin: int, reach: int = 0) -> list[Span]:
+    """Merge hit spans widened by ``margin`` (and by ``reach`` to the right, for recognizers
+    whose match may run that far past the hit, like a private key block after its header),
+    snapped outwards to whitespace so that a window never cuts a token in half."""
     out: list[Span] = []
     n = len(text)
     for start, end in sorted(spans):
-        ws, we = max(0, start - margin), min(n, end + margin)
+        ws, we = max(0, start - margin), min(n, end + max(margin, reach))
         while ws > 0 and not text[ws - 1].isspace():
             ws -= 1
         while we < n and not text[we].isspace():

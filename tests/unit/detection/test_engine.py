@@ -70,3 +70,19 @@ def test_a_recognizer_without_prefilter_is_refused() -> None:
 
     with pytest.raises(ValueError, match="PREFILTER"):
         AitrailDetector([UrlRecognizer()])
+
+
+def test_secrets_are_found_and_redacted_through_the_engine(detectors) -> None:  # type: ignore[no-untyped-def]
+    from tests.unit.detection.secrets import fakes
+
+    planted = {
+        "AWS_ACCESS_KEY": fakes.aws_access_key(), "GITHUB_TOKEN": fakes.github_token(),
+        "GOOGLE_API_KEY": fakes.google_api_key(), "JWT": fakes.jwt(),
+        "SLACK_TOKEN": fakes.slack_bot_token(), "STRIPE_KEY": fakes.stripe_key(),
+        "PRIVATE_KEY": fakes.pem(),
+    }
+    texts = [f"here is the config:\n{value}\nplease keep it safe" for value in planted.values()]
+    for (kind, value), text, result in zip(planted.items(), texts, detectors[0].scan(texts),
+                                           strict=True):
+        assert [(f.entity_type, text[f.start:f.end]) for f in result.findings] == [(kind, value)]
+        assert value not in result.redacted and f"<{kind}>" in result.redacted
