@@ -103,6 +103,30 @@ def _parser() -> argparse.ArgumentParser:
     pol_explain.add_argument("--findings", help="findings JSON (file or inline); default: scan "
                              "the event's text with the detection engine")
 
+    inc = sub.add_parser("incident", help="list, show, acknowledge and resolve incidents",
+                         formatter_class=fmt, description=(
+                             "Violations of one user and rule within AITRAIL_INCIDENT_WINDOW_S "
+                             "form one incident; security events (failed logins, admin grants, "
+                             "LLM use after deprovisioning) open their own. Each incident goes "
+                             "open → acknowledged → resolved, with a timeline.\n\n"
+                             "list/show read ClickHouse (stop the worker first on an embedded "
+                             "chdb store); ack/resolve send a command through Kafka.\n\n"
+                             "examples:\n  aitrail incident list --status open\n"
+                             "  aitrail incident show inc-3f9a...\n"
+                             "  aitrail incident ack inc-3f9a... --by alice --note 'looking'\n"
+                             "  aitrail incident resolve inc-3f9a... --by alice"))
+    inc_sub = inc.add_subparsers(dest="incident_command", metavar="ACTION", required=True)
+    inc_list = inc_sub.add_parser("list", help="incidents, newest first")
+    inc_list.add_argument("--status", choices=["open", "acknowledged", "resolved"])
+    inc_list.add_argument("--limit", type=int, default=50)
+    inc_show = inc_sub.add_parser("show", help="one incident and its timeline")
+    inc_show.add_argument("incident_id")
+    for name, verb in (("ack", "acknowledge"), ("resolve", "resolve")):
+        cmd = inc_sub.add_parser(name, help=f"{verb} an incident")
+        cmd.add_argument("incident_id")
+        cmd.add_argument("--by", help="who (default: your login name)")
+        cmd.add_argument("--note", default="", help="a note for the timeline")
+
     s = sub.add_parser("scan", help="run the detection engine on JSONL texts",
                        formatter_class=fmt, description=(
                            "Read lines {\"id\": ..., \"text\": ...} from a file or stdin and "
@@ -228,6 +252,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         return produce_file(settings, args.file, validate=not args.no_validate)
     if args.command == "query":
         return _query(settings, args)
+    if args.command == "incident":
+        from aitrail import incident_cmd
+
+        if args.incident_command == "list":
+            print(incident_cmd.list_incidents(settings, args.status, args.limit))
+        elif args.incident_command == "show":
+            print(incident_cmd.show_incident(settings, args.incident_id))
+        else:
+            action = "acknowledge" if args.incident_command == "ack" else "resolve"
+            print(incident_cmd.send_command(settings, args.incident_id, action, args.by,
+                                            args.note))
+        return 0
     raise AssertionError(args.command)
 
 

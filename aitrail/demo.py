@@ -25,6 +25,7 @@ from aitrail.jsonl import BadLine, open_source, read_objects
 from aitrail.kafka_admin import create_topics, group_lag
 from aitrail.producer import AuditProducer
 from aitrail.settings import Settings, load_settings
+from aitrail.webhook_receiver import WebhookReceiver
 from sinks.clickhouse import open_store
 
 
@@ -40,6 +41,10 @@ class DemoSummary:
     redacted_texts: int = 0
     unscanned: int = 0
     findings: dict[str, int] = field(default_factory=dict)
+    violations: int = 0
+    incidents: dict[str, int] = field(default_factory=dict)
+    alerts: int = 0
+    alert_url: str = ""
     seconds: float = 0.0
 
     @property
@@ -64,6 +69,11 @@ class DemoSummary:
             lines.append(f"    {entity:<22}  {n:>8,}")
         if not self.findings:
             lines.append("    (none)")
+        lines.append(f"  guardrail violations      {self.violations:>8,}")
+        opened = sum(self.incidents.values())
+        by_severity = ", ".join(f"{k} {v}" for k, v in sorted(self.incidents.items()))
+        lines.append(f"  incidents opened          {opened:>8,}   ({by_severity or 'none'})")
+        lines.append(f"  alerts sent               {self.alerts:>8,}   (to {self.alert_url})")
         balance = "yes" if self.stored + self.dead_letters == self.sent else "NO"
         lines += [
             f"  every event accounted for {balance:>8}   (rows stored + dead letters = sent)",
@@ -73,6 +83,7 @@ class DemoSummary:
             "Query it:",
             f"  export AITRAIL_CLICKHOUSE_DSN={self.dsn}",
             f"  {_command()} query requests-by-model --since 2026-01-01",
+            f"  {_command()} incident list",
             f"  {_command()} query --sql "  # noqa: S608 (a hint for the user, not a query)
             "\"SELECT entity_type, count() FROM findings FINAL GROUP BY entity_type\"",
         ]
@@ -114,11 +125,15 @@ def run_demo(*, store: Path, events_file: str | None, requests: int, append: boo
     dsn = f"chdb://{store / 'clickhouse'}"
     started = time.monotonic()
     broker = EmbeddedKafka(store / "broker")
+    receiver_secret = secrets.token_hex(32)
+    receiver = WebhookReceiver(receiver_secret).up()
+    _say(f"on-call webhook receiver listening on {receiver.url}")
     _say(f"starting embedded Kafka (noida-db) on {broker.bootstrap}")
     with broker:
         overrides: dict[str, object] = dict(
             kafka_bootstrap_servers=broker.bootstrap, clickhouse_dsn=dsn,
             hash_key=_hash_key(store), worker_data_dir=store / "worker", metrics_port=0,
+            alert_webhook_url=receiver.url, alert_webhook_secret=receiver_secret,
         )
         if processes:
             overrides["detection_processes"] = processes
@@ -127,11 +142,15 @@ def run_demo(*, store: Path, events_file: str | None, requests: int, append: boo
             _say(f"topic {status.name}: {status.status} ({status.partitions} partitions)")
         worker = _start_worker(settings, store / "worker.log")
         try:
-            summary = DemoSummary(store=store, dsn=dsn)
+            summary = DemoSummary(store=store, dsn=dsn, alert_url=receiver.url)
             _produce(settings, summary, events_file, requests)
             _wait_until_stored(settings, worker, summary.sent)
+            _say("waiting for incidents to settle and their alerts to go out")
+            _wait_for_alerts(receiver)
         finally:
             _stop_worker(worker)
+            receiver.close()
+    summary.alerts = len(receiver.alerts)
     _fill_from_store(summary)
     summary.seconds = time.monotonic() - started
     return summary
@@ -202,6 +221,19 @@ def _wait_until_stored(settings: Settings, worker: subprocess.Popen[bytes], sent
         time.sleep(0.5)
 
 
+def _wait_for_alerts(receiver: WebhookReceiver, quiet_s: float = 3.0,
+                     limit_s: float = 60.0) -> None:
+    """Incidents follow violations through their own topic: wait until alerts stop coming."""
+    deadline = time.monotonic() + limit_s
+    last, quiet_since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        if len(receiver.alerts) != last:
+            last, quiet_since = len(receiver.alerts), time.monotonic()
+        elif time.monotonic() - quiet_since >= quiet_s:
+            return
+        time.sleep(0.25)
+
+
 def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
     if worker.poll() is None:
         _say("stopping the worker")
@@ -229,5 +261,9 @@ def _fill_from_store(summary: DemoSummary) -> None:
         rows = client.query(
             "SELECT entity_type, count() FROM findings FINAL GROUP BY entity_type").result_rows
         summary.findings = {str(k): int(v) for k, v in rows}
+        summary.violations = scalar("SELECT count() FROM guardrail_violations FINAL")
+        summary.incidents = {str(k): int(v) for k, v in client.query(
+            "SELECT initial_severity, count() FROM incidents FINAL GROUP BY initial_severity"
+        ).result_rows}
     finally:
         client.close()

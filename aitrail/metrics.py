@@ -41,6 +41,11 @@ VIOLATIONS = Counter(
     "Guardrail violations by policy rule, action and severity.",
     ["rule", "action", "severity"],
 )
+INCIDENT_CHANGES = Counter(
+    "aitrail_incidents_changes_total",
+    "Incident changes (opened, updated, escalated, acknowledged, resolved) by severity.",
+    ["change", "severity"],
+)
 SINK_ROWS = Counter("aitrail_sink_rows_total", "Rows inserted into ClickHouse.", ["table"])
 SINK_FAILURES = Counter(
     "aitrail_sink_failures_total", "Failed batch inserts (each is retried; nothing is acked)."

@@ -44,6 +44,9 @@ class AuditProducer:
             "linger.ms": 5,
             "delivery.timeout.ms": 120_000,
             "client.id": "aitrail-producer",
+            # The Java client's and faust's partitioner: a key lands on the same partition
+            # whichever client produced it, which keyed tables rely on.
+            "partitioner": "murmur2_random",
             **config,
         })
         self.delivered = 0

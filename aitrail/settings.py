@@ -18,6 +18,8 @@ from aitrail.errors import ConfigError
 from aitrail.topics import Topics
 
 MIN_HASH_KEY_BYTES = 32
+SECRET_FIELDS = {"hash_key", "alert_webhook_secret", "alert_slack_webhook_url",
+                 "alert_pagerduty_routing_key"}
 
 
 def default_store_dsn() -> str:
@@ -69,6 +71,26 @@ class Settings(BaseSettings):
     policy_actor: str = Field(
         "aitrail-worker", description="Recorded as who put a new policy version in force."
     )
+    incident_window_s: int = Field(
+        3600, ge=1, description="Violations of one user and rule this close form one incident."
+    )
+    incident_min_severity: Literal["info", "low", "medium", "high", "critical"] = Field(
+        "medium", description="Violations below this severity are logged but open no incident."
+    )
+    alert_webhook_url: str | None = Field(None, description="Generic webhook for incidents.")
+    alert_webhook_secret: SecretStr | None = Field(
+        None, description="HMAC secret signing webhook bodies (>= 32 bytes)."
+    )
+    alert_webhook_key_id: str | None = Field(None, description="Sent with each signature.")
+    alert_slack_webhook_url: SecretStr | None = Field(None, description="Slack incoming webhook.")
+    alert_pagerduty_routing_key: SecretStr | None = Field(
+        None, description="PagerDuty Events API v2 integration key."
+    )
+    alert_pagerduty_url: str | None = Field(None, description="Override the PagerDuty endpoint.")
+    alert_retry_base_s: float | None = Field(None, gt=0, description="First retry delay.")
+    alert_retry_cap_s: float | None = Field(None, gt=0, description="Longest retry delay.")
+    alert_retry_max_attempts: int | None = Field(None, ge=1, description="Then dead-letter.")
+    alert_retry_max_age_s: float | None = Field(None, gt=0, description="Then dead-letter.")
     metrics_port: int = Field(9464, ge=0, description="Prometheus /metrics port; 0 disables.")
     worker_data_dir: Path = Field(
         Path(".aitrail/worker"), description="Scratch directory for the faust worker."
@@ -107,11 +129,14 @@ class Settings(BaseSettings):
         """These settings as AITRAIL_* variables, secret included, for a child process."""
         env = {
             f"AITRAIL_{name.upper()}": str(value)
-            for name, value in self.model_dump(mode="json", exclude={"hash_key"}).items()
+            for name, value in self.model_dump(mode="json", exclude=SECRET_FIELDS).items()
             if value is not None
         }
-        if self.hash_key is not None:
-            env["AITRAIL_HASH_KEY"] = self.hash_key.get_secret_value()
+        for name in ("hash_key", "alert_webhook_secret", "alert_slack_webhook_url",
+                     "alert_pagerduty_routing_key"):
+            secret = getattr(self, name)
+            if secret is not None:
+                env[f"AITRAIL_{name.upper()}"] = secret.get_secret_value()
         return env
 
     def kafka_config(self) -> dict[str, str | int | float | bool]:

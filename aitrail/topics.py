@@ -15,6 +15,7 @@ DEAD_LETTERS = "aitrail.dlq"
 VIOLATIONS = "aitrail.violations"
 INCIDENTS = "aitrail.incidents"
 INCIDENT_COMMANDS = "aitrail.incident-commands"
+USER_ACTIVITY = "aitrail.user-activity"
 
 SOURCES: tuple[str, ...] = (LLM_REQUESTS, LLM_RESPONSES, ACCESS_EVENTS)
 
@@ -36,7 +37,9 @@ SPECS: tuple[TopicSpec, ...] = (
     TopicSpec(VIOLATIONS, "guardrail violations, keyed by tenant/user/rule", 4 * WEEK_MS),
     TopicSpec(INCIDENTS, "incident state changes (opened, escalated, acked, resolved)",
               4 * WEEK_MS),
-    TopicSpec(INCIDENT_COMMANDS, "acknowledge/resolve commands from operators", 4 * WEEK_MS),
+    TopicSpec(INCIDENT_COMMANDS, "operators' acknowledge/resolve and security signals",
+              4 * WEEK_MS),
+    TopicSpec(USER_ACTIVITY, "LLM use per user and batch, keyed by tenant/user", WEEK_MS),
 )
 
 
@@ -75,3 +78,11 @@ class Topics:
     @property
     def incident_commands(self) -> str:
         return self.name(INCIDENT_COMMANDS)
+
+    @property
+    def user_activity(self) -> str:
+        return self.name(USER_ACTIVITY)
+
+    @property
+    def access_events(self) -> str:
+        return self.name(ACCESS_EVENTS)

@@ -19,10 +19,11 @@ from aitrail.topics import Topics
 from pipelines.decode import InvalidMessage, SourceMessage, decode
 from pipelines.detection.base import ScanResult
 from pipelines.hashing import KeyedHasher
+from pipelines.incidents.security import UserActivity
 from pipelines.policy.model import Policy
 from pipelines.policy.records import GuardrailViolation
 from pipelines.process import access_row, audit_record, dead_letter, utcnow
-from schemas.events import AccessEvent
+from schemas.events import AccessEvent, LLMRequestEvent
 from schemas.records import DeadLetter
 from sinks.writer import AuditWriter, SinkBatch
 
@@ -31,10 +32,27 @@ log = logging.getLogger(__name__)
 Scanner = Callable[[Sequence[str]], Awaitable[list[ScanResult | None]]]
 DeadLetterPublisher = Callable[[list[DeadLetter]], Awaitable[None]]
 ViolationPublisher = Callable[[list[GuardrailViolation]], Awaitable[None]]
+ActivityPublisher = Callable[[list[UserActivity]], Awaitable[None]]
 
 
-async def _discard(_: list[GuardrailViolation]) -> None:
+async def _discard(_: Sequence[object]) -> None:
     return None
+
+
+def user_activity(events: Sequence[LLMRequestEvent]) -> list[UserActivity]:
+    """One record per (tenant, user) of the batch: when they used an LLM and how often."""
+    seen: dict[tuple[str, str], list[LLMRequestEvent]] = {}
+    for e in events:
+        seen.setdefault((e.tenant_id, e.user_id), []).append(e)
+    out = []
+    for (tenant, user), mine in seen.items():
+        last = max(mine, key=lambda e: e.occurred_at)
+        out.append(UserActivity(
+            tenant_id=tenant, user_id=user, first_at=min(e.occurred_at for e in mine),
+            last_at=last.occurred_at, requests=len(mine), request_id=last.request_id,
+            service=last.service,
+        ))
+    return out
 
 
 @dataclass
@@ -68,6 +86,7 @@ class BatchProcessor:
         engine_version: str,
         policy: Policy,
         publish_violations: ViolationPublisher = _discard,
+        publish_activity: ActivityPublisher = _discard,
         store_redacted_text: bool = True,
         retry: RetryPolicy | None = None,
         topic_names: Topics | None = None,
@@ -78,6 +97,7 @@ class BatchProcessor:
         self._writer = writer
         self._publish = publish_dead_letters
         self._publish_violations = publish_violations
+        self._publish_activity = publish_activity
         self.policy = policy
         self._engine_version = engine_version
         self._store_redacted_text = store_redacted_text
@@ -122,6 +142,9 @@ class BatchProcessor:
                 await self._publish_violations(batch.violations)
             for v in batch.violations:
                 metrics.VIOLATIONS.labels(v.rule_id, v.action, v.severity).inc()
+        requests = [e for _, e in llm if isinstance(e, LLMRequestEvent)]
+        if requests:
+            await self._publish_activity(user_activity(requests))
 
         outcome.stored = len(batch.audit) + len(batch.access)
         outcome.dead_letters = len(batch.dead_letters)

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import os
 import signal
+import threading
 from typing import Any
 
 import faust
@@ -20,11 +21,15 @@ from aitrail.settings import Settings
 from pipelines.batch import BatchProcessor
 from pipelines.decode import SourceMessage
 from pipelines.hashing import KeyedHasher
+from pipelines.incidents.agents import install as install_incidents
+from pipelines.incidents.alerting import install_alerts
+from pipelines.incidents.security import UserActivity
 from pipelines.policy.load import load_default, load_path
 from pipelines.policy.records import GuardrailViolation
 from pipelines.pool import DetectionPool
 from schemas.records import DeadLetter
 from sinks.clickhouse import describe, open_store
+from sinks.incident_writer import IncidentWriter
 from sinks.migrate import migrate
 from sinks.policy_log import record_if_changed
 from sinks.writer import AuditWriter
@@ -83,6 +88,17 @@ def build_app(settings: Settings, processor_holder: dict[str, BatchProcessor]) -
         ]
         await asyncio.gather(*pending)
 
+    activity = app.topic(names.user_activity, value_serializer="raw", key_serializer="raw")
+
+    async def publish_activity(records: list[UserActivity]) -> None:
+        pending = [
+            await activity.send(key=f"{a.tenant_id}/{a.user_id}".encode(),
+                                value=a.model_dump_json().encode())
+            for a in records
+        ]
+        await asyncio.gather(*pending)
+
+    processor_holder["publish_activity"] = publish_activity  # type: ignore[assignment]
     processor_holder["publish"] = publish_dead_letters  # type: ignore[assignment]
     processor_holder["publish_violations"] = publish_violations  # type: ignore[assignment]
 
@@ -133,12 +149,17 @@ def run_worker(settings: Settings) -> int:
 
     holder: dict[str, Any] = {}
     app = build_app(settings, holder)
+    lock = threading.Lock()
+    incident_writer = IncidentWriter(store, lock)
+    install_incidents(app, settings, lambda: incident_writer, lambda: holder.get("alerts"))
+    install_alerts(app, settings, holder, incident_writer)
     holder["processor"] = BatchProcessor(
         hasher=hasher,
         scan=pool.scan,
-        writer=AuditWriter(store),
+        writer=AuditWriter(store, lock),
         publish_dead_letters=holder["publish"],
         publish_violations=holder["publish_violations"],
+        publish_activity=holder["publish_activity"],
         engine_version=pool.engine_version,
         policy=policy,
         store_redacted_text=settings.store_redacted_text,

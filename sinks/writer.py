@@ -7,6 +7,7 @@ returns; a failure raises and nothing is acknowledged.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -108,8 +109,10 @@ def _finding_dict(stored: StoredFinding) -> dict[str, object]:
 class AuditWriter:
     """Writes a :class:`SinkBatch`; raises on any failure so the caller does not commit."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, lock: threading.Lock | None = None) -> None:
         self._client = client
+        # chDB runs in this process: one statement at a time, whichever agent writes.
+        self._lock = lock or threading.Lock()
 
     def write(self, batch: SinkBatch) -> WriteReport:
         started = time.perf_counter()
@@ -126,6 +129,8 @@ class AuditWriter:
         ]
         for table, schema, records in parts:
             if records:
-                self._client.insert_arrow(table, _table(schema, records))
+                table_data = _table(schema, records)
+                with self._lock:
+                    self._client.insert_arrow(table, table_data)
                 rows += len(records)
         return WriteReport(rows, time.perf_counter() - started)
