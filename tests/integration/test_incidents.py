@@ -16,9 +16,9 @@ import pytest
 from aitrail.kafka_admin import create_topics
 from aitrail.producer import AuditProducer
 from aitrail.settings import Settings, load_settings
+from aitrail.webhook_receiver import WebhookReceiver
 from sinks.clickhouse import open_store
 from tests.harness import WorkerProcess
-from aitrail.webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.integration
 T0 = datetime.now(UTC).replace(microsecond=0)
