@@ -6,7 +6,7 @@ type, table), never a user id, tenant id or any text.
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 EVENTS = Counter(
     "aitrail_worker_events_total",
@@ -45,6 +45,10 @@ INCIDENT_CHANGES = Counter(
     "aitrail_incidents_changes_total",
     "Incident changes (opened, updated, escalated, acknowledged, resolved) by severity.",
     ["change", "severity"],
+)
+CONSUMER_LAG = Gauge(
+    "aitrail_worker_consumer_lag_messages",
+    "Messages on the source topics not yet committed by the worker group (checked every 15 s).",
 )
 SINK_ROWS = Counter("aitrail_sink_rows_total", "Rows inserted into ClickHouse.", ["table"])
 SINK_FAILURES = Counter(

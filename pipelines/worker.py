@@ -17,6 +17,8 @@ from typing import Any
 
 import faust
 
+from aitrail import metrics
+from aitrail.kafka_admin import group_lag
 from aitrail.settings import Settings
 from pipelines.batch import BatchProcessor
 from pipelines.decode import SourceMessage
@@ -37,6 +39,7 @@ from sinks.writer import AuditWriter
 log = logging.getLogger("aitrail.worker")
 
 EXIT_CRASHED = 70
+LAG_CHECK_S = 15.0
 
 
 def incident_key(v: GuardrailViolation) -> str:
@@ -127,6 +130,16 @@ def build_app(settings: Settings, processor_holder: dict[str, BatchProcessor]) -
                 "findings: %s", outcome.events, outcome.stored, outcome.dead_letters,
                 outcome.unscanned, outcome.violations, found,
             )
+
+    @app.timer(interval=LAG_CHECK_S)  # type: ignore[untyped-decorator]
+    async def report_lag() -> None:
+        try:
+            lag = await asyncio.to_thread(group_lag, settings, settings.worker_group,
+                                          names.sources, 1)
+        except Exception as exc:  # a metric must never stop the worker
+            log.warning("could not read consumer lag (%s)", type(exc).__name__)
+            return
+        metrics.CONSUMER_LAG.set(lag.remaining)
 
     return app
 

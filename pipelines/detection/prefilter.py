@@ -74,16 +74,28 @@ def windows(spans: Sequence[Span], text: str, margin: int, reach: int = 0) -> li
     """Merge hit spans widened by ``margin`` (and by ``reach`` to the right, for recognizers
     whose match may run that far past the hit, like a private key block after its header),
     snapped outwards to whitespace so that a window never cuts a token in half."""
-    out: list[Span] = []
     n = len(text)
+    merged: list[list[int]] = []
     for start, end in sorted(spans):
         ws, we = max(0, start - margin), min(n, end + max(margin, reach))
-        while ws > 0 and not text[ws - 1].isspace():
-            ws -= 1
-        while we < n and not text[we].isspace():
-            we += 1
+        if merged and ws <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], we)
+        else:
+            merged.append([ws, we])
+    out: list[Span] = []
+    for ws, we in merged:
+        if ws > 0 and not text[ws - 1].isspace():
+            found = _LAST_SPACE.search(text, 0, ws)
+            ws = found.end() if found else 0
+        if we < n and not text[we].isspace():
+            found = _NEXT_SPACE.search(text, we)
+            we = found.start() if found else n
         if out and ws <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], we))
         else:
             out.append((ws, we))
     return out
+
+
+_LAST_SPACE = regex.compile(r"(?r)\s")  # searches backwards from the end position
+_NEXT_SPACE = regex.compile(r"\s")
