@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
-from pipelines.incidents.model import IncidentEvent
+from pipelines.incidents.model import Incident, IncidentEvent
 from sinks.clickhouse import Client
 
 INCIDENT_COLUMNS = [
@@ -23,6 +23,13 @@ class IncidentWriter:
     def __init__(self, client: Client, lock: threading.Lock) -> None:
         self._client = client
         self._lock = lock
+
+    def write_states(self, incidents: list[Incident]) -> None:
+        """Latest states only (count updates), many incidents in one insert."""
+        rows = [[state[c] for c in INCIDENT_COLUMNS]
+                for state in (i.model_dump() for i in incidents)]
+        with self._lock:
+            self._client.insert("incidents", rows, column_names=INCIDENT_COLUMNS)
 
     def write(self, event: IncidentEvent) -> None:
         incident = event.incident

@@ -93,19 +93,32 @@ def default_recognizers() -> list[EntityRecognizer]:
     return recognizers + list(secret_recognizers())
 
 
+def default_text_stages() -> list[TextStage]:
+    """Whole-text classifiers: moderation categories and prompt injection / jailbreak."""
+    from pipelines.detection.moderation.classifier import ModerationDetector
+
+    return [ModerationDetector().classify]
+
+
 class AitrailDetector:
     name = "aitrail-engine"
 
     def __init__(self, recognizers: Sequence[EntityRecognizer] | None = None,
-                 text_stages: Sequence[TextStage] = (), *, use_hyperscan: bool = True) -> None:
+                 text_stages: Sequence[TextStage] | None = None, *,
+                 use_hyperscan: bool = True) -> None:
         from presidio_anonymizer import AnonymizerEngine
 
         logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
         self.members = [_member(r) for r in (recognizers or default_recognizers())]
+        if text_stages is None:
+            text_stages = default_text_stages()
         patterns = [(i, p) for i, m in enumerate(self.members) for p in _prefilter_of(m)]
         self.prefilter = Prefilter(patterns, use_hyperscan=use_hyperscan)
         self.text_stages = list(text_stages)
-        self.version = ENGINE_VERSION
+        owners = [getattr(stage, "__self__", None) for stage in self.text_stages]
+        self.version = "; ".join([ENGINE_VERSION, *[
+            f"{getattr(o, 'name', type(o).__name__)}/{getattr(o, 'version', '?')}"
+            for o in owners if o is not None]])
         self._anonymizer = AnonymizerEngine()  # type: ignore[no-untyped-call]
         self.supported_entities = sorted({e for m in self.members for e in m.entities})
 

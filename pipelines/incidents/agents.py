@@ -3,8 +3,11 @@
 - ``incidents`` reads guardrail violations and the incident input topic (operators' commands
   and security signals), all keyed by tenant/user/rule so that one agent instance owns each
   incident; it keeps the open incident per key in a faust table (changelog-backed), records
-  every change in ClickHouse and on ``aitrail.incidents``, and hands one alert per change that
-  on-call cares about (opened, acknowledged, resolved) to the alert dispatcher.
+  every lifecycle change (opened, escalated, acknowledged, resolved) in ClickHouse and on
+  ``aitrail.incidents``, and hands one alert per change that on-call cares about (opened,
+  acknowledged, resolved) to the alert dispatcher. Count updates only touch the latest state;
+  they are buffered and written once a second (the table's changelog holds the exact count, and
+  the next change rewrites a count lost in a crash).
 - ``security`` reads access events and the workers' user-activity records, keyed by
   tenant/user; it keeps per-user state in a table and emits security signals.
 
@@ -43,6 +46,7 @@ from sinks.incident_writer import IncidentWriter
 
 log = logging.getLogger("aitrail.incidents")
 
+COUNT_FLUSH_S = 1.0
 ALERT_ACTION: dict[str, AlertAction] = {
     "opened": "trigger", "acknowledged": "acknowledge", "resolved": "resolve",
 }
@@ -86,7 +90,29 @@ def install(app: faust.App, settings: Settings, writer: Callable[[], IncidentWri
     security_in = app.topic(names.access_events, names.user_activity,
                             value_serializer="raw", key_serializer="raw")
 
+    pending_counts: dict[str, Incident] = {}
+
+    async def record_count(incident: Incident) -> None:
+        """A count update changes only the latest state: buffered, flushed every second."""
+        pending_counts[incident.incident_id] = incident
+        metrics.INCIDENT_CHANGES.labels("updated", incident.severity).inc()
+
+    @app.timer(interval=COUNT_FLUSH_S)  # type: ignore[untyped-decorator]
+    async def flush_counts() -> None:
+        if pending_counts:
+            batch = list(pending_counts.values())
+            pending_counts.clear()
+            await asyncio.to_thread(writer().write_states, batch)
+
+    @app.on_before_shutdown.connect  # type: ignore[arg-type]
+    async def flush_counts_at_shutdown(app: faust.App, **_: Any) -> None:
+        await flush_counts()
+
     async def record(event: IncidentEvent) -> None:
+        if event.change == "updated":
+            await record_count(event.incident)
+            return
+        pending_counts.pop(event.incident_id, None)
         await asyncio.to_thread(writer().write, event)
         sent = await incident_out.send(key=event.incident_id.encode(),
                                        value=event.model_dump_json().encode())
