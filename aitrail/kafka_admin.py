@@ -5,13 +5,21 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from confluent_kafka import Consumer, KafkaException, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
 from aitrail import topics
 from aitrail.errors import AitrailError, BrokerUnavailable
 from aitrail.settings import Settings
+
+# A group coordinator that is still loading or moving after a broker start answers with these;
+# librdkafka does not flag all of them retriable for committed().
+_TRANSIENT = {
+    KafkaError.NOT_COORDINATOR, KafkaError.COORDINATOR_LOAD_IN_PROGRESS,
+    KafkaError.COORDINATOR_NOT_AVAILABLE, KafkaError._TIMED_OUT, KafkaError._TRANSPORT,
+    KafkaError._WAIT_COORD,
+}
 
 
 def admin(settings: Settings) -> AdminClient:
@@ -94,7 +102,8 @@ def group_lag(settings: Settings, group: str, topic_names: tuple[str, ...],
             return _group_lag(settings, group, topic_names)
         except KafkaException as exc:
             err = exc.args[0] if exc.args else None
-            if attempt == attempts - 1 or not (err is not None and err.retriable()):
+            transient = err is not None and (err.retriable() or err.code() in _TRANSIENT)
+            if attempt == attempts - 1 or not transient:
                 raise
             time.sleep(0.5)
     raise AssertionError("unreachable")
