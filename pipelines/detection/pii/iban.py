@@ -23,6 +23,9 @@ IBAN_LENGTHS: dict[str, int] = {
     "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24,
     "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28, "TL": 23, "TN": 24,
     "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+    # Joined the registry since 2020.
+    "BI": 27, "DJ": 27, "FK": 18, "LY": 25, "MN": 20, "NI": 28, "OM": 23, "RU": 33, "SD": 18,
+    "SO": 23,
 }
 _START = regex.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})(\d{2})(?=[ \-]?[A-Za-z0-9])")
 _SEPARATORS = " -"

@@ -3,8 +3,8 @@
 Presidio's five patterns include three "very weak" ones (5-4 and 3-6 digit groups, any nine
 digits) scored 0.05 that fire on order numbers and phone fragments. Here: grouped SSNs score
 0.5; nine bare digits score 0.05 and survive the engine's 0.4 threshold only with a context
-word ("ssn", "social security") nearby. Presidio's invalidation (000/666/9xx areas, repeated
-digits, published sample numbers) is kept.
+word ("ssn", "social security") nearby. Presidio's invalidation (000 and 666 areas, repeated
+digits, published sample numbers) is kept, and 9xx areas (ITINs, never SSNs) are dropped.
 """
 
 from __future__ import annotations
@@ -23,3 +23,8 @@ class AitrailUsSsnRecognizer(UsSsnRecognizer):
 
     def __init__(self) -> None:
         super().__init__(patterns=self.PATTERNS, name="AitrailUsSsnRecognizer")
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        """Also drop area numbers 900-999: the SSA never issues them (they are ITINs)."""
+        digits = "".join(c for c in pattern_text if c.isdigit())
+        return digits.startswith("9") or bool(super().invalidate_result(pattern_text))

@@ -86,3 +86,14 @@ def test_secrets_are_found_and_redacted_through_the_engine(detectors) -> None:  
                                            strict=True):
         assert [(f.entity_type, text[f.start:f.end]) for f in result.findings] == [(kind, value)]
         assert value not in result.redacted and f"<{kind}>" in result.redacted
+
+
+@pytest.mark.parametrize(("text", "entity", "value"), [
+    ("ITIN 911-70-1234 on file", "US_ITIN", "911-70-1234"),
+    ("pay to LY83 0020 4800 0020 1001 2036 1 today", "IBAN_CODE",
+     "LY83 0020 4800 0020 1001 2036 1"),
+])
+def test_itins_are_not_ssns_and_newer_iban_countries(detectors, text: str, entity: str,  # type: ignore[no-untyped-def]
+                                                     value: str) -> None:
+    (result,) = detectors[0].scan([text])
+    assert [(f.entity_type, text[f.start:f.end]) for f in result.findings] == [(entity, value)]
