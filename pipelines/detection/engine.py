@@ -74,6 +74,7 @@ def default_recognizers() -> list[EntityRecognizer]:
         UsPassportRecognizer,
     )
 
+    from pipelines.detection.names.recognizer import NameRecognizer
     from pipelines.detection.pii.credit_card import AitrailCreditCardRecognizer
     from pipelines.detection.pii.iban import AitrailIbanRecognizer
     from pipelines.detection.pii.phone import AitrailPhoneRecognizer
@@ -82,14 +83,12 @@ def default_recognizers() -> list[EntityRecognizer]:
 
     recognizers: list[EntityRecognizer] = [
         AitrailCreditCardRecognizer(), AitrailUsSsnRecognizer(), AitrailPhoneRecognizer(),
-        AitrailIbanRecognizer(), StreetAddressRecognizer(),
+        AitrailIbanRecognizer(), StreetAddressRecognizer(), NameRecognizer(),
         EmailRecognizer(), IpRecognizer(), UsBankRecognizer(), UsLicenseRecognizer(),
         UsItinRecognizer(), UsPassportRecognizer(), CryptoRecognizer(), MacAddressRecognizer(),
     ]
-    try:
-        from pipelines.detection.secrets import secret_recognizers
-    except ImportError:  # secrets ship separately until they land
-        return recognizers
+    from pipelines.detection.secrets import secret_recognizers
+
     return recognizers + list(secret_recognizers())
 
 
