@@ -82,10 +82,11 @@ def default_recognizers() -> list[EntityRecognizer]:
     from pipelines.detection.pii.us_ssn import AitrailUsSsnRecognizer
 
     recognizers: list[EntityRecognizer] = [
-        AitrailCreditCardRecognizer(), AitrailUsSsnRecognizer(), AitrailPhoneRecognizer(),
+        AitrailCreditCardRecognizer(), AitrailUsSsnRecognizer(),
         AitrailIbanRecognizer(), StreetAddressRecognizer(), NameRecognizer(),
         EmailRecognizer(), IpRecognizer(), UsBankRecognizer(), UsLicenseRecognizer(),
         UsItinRecognizer(), UsPassportRecognizer(), CryptoRecognizer(), MacAddressRecognizer(),
+        AitrailPhoneRecognizer(),  # last: it yields to the numbers found before it
     ]
     from pipelines.detection.secrets import secret_recognizers
 
@@ -137,8 +138,14 @@ class AitrailDetector:
         if not text:
             return []
         results: list[RecognizerResult] = []
-        for index, spans in self.prefilter.hits(text).items():
+        for index, spans in sorted(self.prefilter.hits(text).items()):
             member = self.members[index]
+            if getattr(member.recognizer, "YIELDS_TO_EARLIER", False) and results:
+                # e.g. a phone candidate inside a card number or IBAN already found
+                spans = [s for s in spans
+                         if not any(r.start <= s[0] and s[1] <= r.end for r in results)]
+                if not spans:
+                    continue
             margin = getattr(member.recognizer, "WINDOW_MARGIN", WINDOW_MARGIN)
             reach = getattr(member.recognizer, "PREFILTER_REACH", 0)
             for start, end in windows(spans, text, margin, reach):

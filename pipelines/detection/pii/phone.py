@@ -35,6 +35,8 @@ class AitrailPhoneRecognizer(EntityRecognizer):
                "fax", "contact", "reach", "dial", "text"]
     PREFILTER = (r"\+?\(?\d[\d \-.()/]{5,}\d",)
     WINDOW_MARGIN = 12
+    # Run after cards, SSNs and IBANs: a candidate inside one of those is not parsed.
+    YIELDS_TO_EARLIER = True
     SCORE = 0.4
 
     def __init__(self) -> None:
