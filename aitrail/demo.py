@@ -63,7 +63,7 @@ class DemoSummary:
             f"  dead letters              {self.dead_letters:>8,}   (aitrail.dlq and dead_letters)",
             f"  texts redacted            {self.redacted_texts:>8,}",
             f"  texts unscanned           {self.unscanned:>8,}",
-            "  PII found, by type:",
+            "  findings by type (PII, secrets, moderation):",
         ]
         for entity, n in sorted(self.findings.items(), key=lambda kv: -kv[1]):
             lines.append(f"    {entity:<22}  {n:>8,}")

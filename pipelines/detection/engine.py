@@ -123,7 +123,11 @@ class AitrailDetector:
         self.supported_entities = sorted({e for m in self.members for e in m.entities})
 
     def scan(self, texts: Sequence[str]) -> list[ScanResult]:
-        extra = [stage(texts) for stage in self.text_stages]
+        if self.text_stages:
+            user_texts = [without_system_prompt(t) for t in texts]
+            extra = [_whole_text_spans(stage(user_texts), texts) for stage in self.text_stages]
+        else:
+            extra = []
         out = []
         for i, text in enumerate(texts):
             pii = self.find(text)
@@ -187,6 +191,30 @@ class AitrailDetector:
             text=text, analyzer_results=results  # type: ignore[arg-type]
         ).text
         return redacted
+
+
+_SYSTEM = "system: "
+_NEXT_ROLE = regex.compile(r"\n(?:user|assistant|tool|function|developer): ")
+
+
+def without_system_prompt(text: str) -> str:
+    """The text minus a leading system message, for the whole-text classifiers.
+
+    Requests sent as ``messages`` are audited as ``role: content`` lines
+    (``LLMRequestEvent.audited_text``). The system prompt is the operator's own instruction
+    ("You are the support assistant for ..."): it reads like role-play to an injection
+    classifier, but it is not attacker input, so it is not classified.
+    """
+    if not text.startswith(_SYSTEM):
+        return text
+    found = _NEXT_ROLE.search(text)
+    return text[found.start() + 1:] if found else ""
+
+
+def _whole_text_spans(findings: list[list[Finding]], texts: Sequence[str]) -> list[list[Finding]]:
+    """Text-level findings span the whole audited text, whatever part was classified."""
+    return [[f.model_copy(update={"start": 0, "end": len(t)}) for f in fs]
+            for fs, t in zip(findings, texts, strict=True)]
 
 
 def _member(recognizer: EntityRecognizer) -> Member:
