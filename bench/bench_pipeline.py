@@ -22,9 +22,10 @@ import time
 import uuid
 from pathlib import Path
 
-from confluent_kafka import Consumer, Producer
+from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
+from confluent_kafka.cimpl import NewTopic
 
-from aitrail.kafka_admin import create_topics, group_lag
+from aitrail.kafka_admin import admin, create_topics, group_lag
 from aitrail.producer import AuditProducer
 from aitrail.settings import Settings, load_settings
 from aitrail.synthetic import generate
@@ -48,8 +49,17 @@ def baseline_loop(settings: Settings, total: int) -> float:
     consumer = Consumer({**settings.kafka_config(), "group.id": f"bench-base-{uuid.uuid4().hex}",
                          "auto.offset.reset": "earliest", "enable.auto.commit": False})
     producer = Producer({**settings.kafka_config(), "linger.ms": 5})
-    consumer.subscribe(list(settings.topics.sources))
+    # Assigned, not subscribed: a group rebalance in the middle of a short run would be timed.
+    metadata = consumer.list_topics(timeout=10)
+    consumer.assign([TopicPartition(t, p, OFFSET_BEGINNING) for t in settings.topics.sources
+                     for p in metadata.topics[t].partitions])
     sink = settings.topics.name("bench.sink")
+    # The broker does not auto-create topics: produce to a missing one waits for a timeout.
+    client = admin(settings)
+    futures = client.create_topics(
+        [NewTopic(sink, settings.topic_partitions, settings.topic_replication_factor)])
+    for future in futures.values():
+        future.result()
     seen, started = 0, 0.0
     while seen < total:
         batch = consumer.consume(500, timeout=1.0)
