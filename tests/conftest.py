@@ -10,11 +10,20 @@ os.environ["AITRAIL_ENV_FILE"] = os.devnull
 
 import secrets
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from aitrail.settings import Settings, load_settings
+
+
+@pytest.fixture(autouse=True)
+def _no_worker_outlives_its_test() -> Iterator[None]:
+    yield
+    from tests.harness import kill_leftovers
+
+    kill_leftovers()
 
 
 @pytest.fixture()

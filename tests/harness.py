@@ -12,6 +12,16 @@ from pathlib import Path
 from aitrail.kafka_admin import group_lag
 from aitrail.settings import Settings
 
+STARTED: list[WorkerProcess] = []
+
+
+def kill_leftovers() -> None:
+    """Kill workers a failed test left running (they would hold memory and Kafka partitions)."""
+    while STARTED:
+        worker = STARTED.pop()
+        if worker.proc is not None and worker.proc.poll() is None:
+            worker.kill()
+
 
 class WorkerProcess:
     def __init__(self, settings: Settings, log_path: Path) -> None:
@@ -25,6 +35,7 @@ class WorkerProcess:
             [sys.executable, "-m", "aitrail", "worker"], env=env,
             stdout=self.log_path.open("ab"), stderr=subprocess.STDOUT,
         )
+        STARTED.append(self)
         return self
 
     def log(self) -> str:
