@@ -36,3 +36,15 @@ def test_to_env_round_trips_through_the_environment(monkeypatch: pytest.MonkeyPa
     again = load_settings()
     assert again == original
     assert again.require_hash_key() == b"k" * 40
+
+
+def test_empty_alert_variables_mean_no_destination(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipelines.incidents.alerting import alert_config
+
+    for name in ("URL", "SECRET"):
+        monkeypatch.setenv(f"AITRAIL_ALERT_WEBHOOK_{name}", "")
+    monkeypatch.setenv("AITRAIL_ALERT_SLACK_WEBHOOK_URL", "")
+    monkeypatch.setenv("AITRAIL_ALERT_PAGERDUTY_ROUTING_KEY", "")
+    assert alert_config(load_settings()).destinations() == []
+    monkeypatch.setenv("AITRAIL_ALERT_PAGERDUTY_ROUTING_KEY", "R0123456789abcdef0123456789abcdef")
+    assert [d.name for d in alert_config(load_settings()).destinations()] == ["pagerduty"]
