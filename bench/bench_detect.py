@@ -6,11 +6,13 @@
     python -m bench.bench_detect --limit 100 --sets presidio_synth_v2 --json out.json
 
 Throughput: every engine runs in this process, pinned to one core (``--cpu``), on the same
-texts: a fixed seeded sample of the PII sets' texts as they are (about 70 bytes each), and the
-same texts packed into texts of at least ``--pack-bytes`` (1 KB, the size DESIGN.md's figures
-use). Each engine is warmed up, then ``scan()`` is timed over the sample in batches of
-``--batch-size``, repeating whole passes until ``--min-seconds`` have gone by (stock Presidio
-needs one pass). Throughput is re-measured every run.
+texts: a fixed seeded sample of the PII sets' texts as they are (about 70 bytes each); the same
+texts packed into texts of at least ``--pack-bytes`` (1 KB, the size DESIGN.md's figures use;
+nearly every line holds an entity, the engine's worst case); and ``--traffic-texts`` prompts and
+responses of aitrail's synthetic LLM traffic (what the worker sees). Each engine is warmed up,
+then ``scan()`` is timed over the sample in batches of ``--batch-size``, repeating whole passes
+until ``--min-seconds`` have gone by (stock Presidio needs one pass). Throughput is re-measured
+every run.
 
 Accuracy: both engines scan every text of every set. Stock Presidio's predictions are cached
 under ``$AITRAIL_CACHE/bench-cache/stock-presidio`` keyed by the set file's sha256 and the
@@ -129,6 +131,22 @@ def samples(datasets: Sequence[Dataset], n_raw: int, n_packed: int, pack_bytes: 
                     break
         out[f"packed to ≥{pack_bytes:,} bytes"] = packed
     return out
+
+
+def llm_traffic(n_texts: int) -> list[str]:
+    """Prompts and responses as the worker sees them: aitrail's synthetic traffic (business
+    prompts and answers of 300-1,500 characters, a third of the calls with planted PII),
+    flattened exactly as the audit path does."""
+    from aitrail.synthetic import generate
+    from schemas.events import LLMRequestEvent, LLMResponseEvent
+
+    texts: list[str] = []
+    for event in generate(max(1, n_texts // 2 + 1), seed=11).events:
+        if event["event_type"] == "llm.request":
+            texts.append(LLMRequestEvent.model_validate(event).audited_text())
+        elif event["event_type"] == "llm.response":
+            texts.append(LLMResponseEvent.model_validate(event).audited_text())
+    return texts[:n_texts]
 
 
 def measure(engine: Engine, texts: list[str], batch: int, min_seconds: float, warmup: int,
@@ -290,6 +308,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--throughput-texts", type=int, default=300)
     p.add_argument("--packed-texts", type=int, default=60)
     p.add_argument("--pack-bytes", type=int, default=1024)
+    p.add_argument("--traffic-texts", type=int, default=120,
+                   help="texts of synthetic LLM traffic in the third sample (0: skip it)")
     p.add_argument("--min-seconds", type=float, default=3.0)
     p.add_argument("--warmup", type=int, default=20)
     p.add_argument("--cache-dir", type=Path, default=Path(os.environ.get(
@@ -326,8 +346,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise SystemExit(f"engine names must differ: {names}")
 
     throughput: dict[str, dict[str, dict[str, Any]]] = {}
-    for label, texts in samples(datasets, args.throughput_texts, args.packed_texts,
-                                args.pack_bytes).items():
+    sets = samples(datasets, args.throughput_texts, args.packed_texts, args.pack_bytes)
+    if args.traffic_texts:
+        sets["synthetic LLM traffic (aitrail.synthetic)"] = llm_traffic(args.traffic_texts)
+    for label, texts in sets.items():
         throughput[label] = {}
         for e in [stock, *candidates]:
             with phase(f"throughput: {e.name}"):
