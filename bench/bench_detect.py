@@ -1,7 +1,6 @@
 """Detection engines against stock Presidio: throughput on one core, and F2 per PII type.
 
-    python -m bench.bench_detect                       # candidate: PresidioPatternDetector
-    python -m bench.bench_detect --engine pipelines.detection.engine:AitrailDetector
+    python -m bench.bench_detect                       # candidate: aitrail's engine
     python -m bench.bench_detect --engine mod:Class=CREDIT_CARD,US_SSN   # declare its types
     python -m bench.bench_detect --limit 100 --sets presidio_synth_v2 --json out.json
 
@@ -51,7 +50,7 @@ from tqdm import tqdm
 from bench import pii_eval, stock_presidio
 from bench.pii_eval import Counts, Dataset, Span
 
-DEFAULT_CANDIDATE = "pipelines.detection.presidio_patterns:PresidioPatternDetector"
+DEFAULT_CANDIDATE = "pipelines.detection.engine:AitrailDetector"
 STOCK_SPEC = "bench.stock_presidio:StockPresidioDetector"
 TARGET_RATIO = 100.0
 _T0 = time.perf_counter()

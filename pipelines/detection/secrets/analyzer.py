@@ -2,7 +2,7 @@
 
 Two NLP set-ups. ``context=False`` (the default) uses Presidio's ``NoOpNlpEngine``: no
 tokenizer runs, and scores are the recognizers' own. ``context=True`` tokenizes with a blank
-spaCy English pipeline (nothing downloaded, as in ``presidio_patterns``) so Presidio's
+spaCy English pipeline (nothing downloaded) so Presidio's
 context enhancer can raise a score by 0.35 when a recognizer's ``CONTEXT`` word is among the
 five tokens before a match. For secrets that buys little: format recognizers already score
 0.9+, and key-name recognizers mark their score as already context-enhanced.
