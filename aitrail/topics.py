@@ -16,6 +16,7 @@ VIOLATIONS = "aitrail.violations"
 INCIDENTS = "aitrail.incidents"
 INCIDENT_COMMANDS = "aitrail.incident-commands"
 USER_ACTIVITY = "aitrail.user-activity"
+POLICY_CHANGES = "aitrail.policy-changes"
 
 SOURCES: tuple[str, ...] = (LLM_REQUESTS, LLM_RESPONSES, ACCESS_EVENTS)
 
@@ -40,6 +41,8 @@ SPECS: tuple[TopicSpec, ...] = (
     TopicSpec(INCIDENT_COMMANDS, "operators' acknowledge/resolve and security signals",
               4 * WEEK_MS),
     TopicSpec(USER_ACTIVITY, "LLM use per user and batch, keyed by tenant/user", WEEK_MS),
+    TopicSpec(POLICY_CHANGES, "every new guardrail policy version put in force (CC8.1)",
+              -1),
 )
 
 
@@ -82,6 +85,10 @@ class Topics:
     @property
     def user_activity(self) -> str:
         return self.name(USER_ACTIVITY)
+
+    @property
+    def policy_changes(self) -> str:
+        return self.name(POLICY_CHANGES)
 
     @property
     def access_events(self) -> str:

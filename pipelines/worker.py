@@ -19,6 +19,7 @@ import faust
 
 from aitrail import metrics
 from aitrail.kafka_admin import group_lag
+from aitrail.producer import AuditProducer
 from aitrail.settings import Settings
 from pipelines.batch import BatchProcessor
 from pipelines.decode import SourceMessage
@@ -153,6 +154,10 @@ def run_worker(settings: Settings) -> int:
              len(applied))
     policy = load_path(settings.policy_file) if settings.policy_file else load_default()
     change = record_if_changed(store, policy, actor=settings.policy_actor)
+    if change is not None:
+        with AuditProducer(settings.kafka_bootstrap_servers, settings.topic_prefix) as producer:
+            producer.send_raw(settings.topics.policy_changes, change.model_dump_json().encode(),
+                              change.policy_name)
     log.info("policy %s %s in force%s", policy.name, policy.content_version,
              f" (recorded change: {change.summary})" if change else "")
     pool = DetectionPool(settings.detection_processes)

@@ -14,6 +14,7 @@ from aitrail.producer import AuditProducer
 from aitrail.settings import Settings
 from aitrail.synthetic import generate
 from pipelines.hashing import KeyedHasher
+from pipelines.policy.load import load_default
 from schemas.events import LLMRequestEvent, LLMResponseEvent
 from sinks.clickhouse import open_store
 from tests.harness import WorkerProcess
@@ -121,6 +122,10 @@ def test_planted_pii_never_stored_hashes_verify_and_bad_input_dead_lettered(
     assert len(dlq) == len(traffic.malformed)
     dlq_text = "\n".join(v.decode() for v in dlq)
     assert all(json.loads(v)["reason"] for v in dlq)
+    # The policy the worker put in force is an event (CC8.1), and its version is on every row.
+    (change,) = [json.loads(v) for v in read_topic(settings, settings.topics.policy_changes, 1)]
+    assert change["new_version"] == load_default().content_version
+    assert change["old_version"] is None and change["rules_added"]
     log = worker.log()
     leaks = Counter(p.entity_type for p in traffic.planted
                     if p.value in everything or p.value in dlq_text or p.value in log)
