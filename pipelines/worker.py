@@ -32,7 +32,7 @@ from pipelines.policy.records import GuardrailViolation
 from pipelines.pool import DetectionPool
 from schemas.records import DeadLetter
 from sinks.clickhouse import describe, open_store
-from sinks.incident_writer import IncidentWriter
+from sinks.incident_writer import IncidentStateReader, IncidentWriter
 from sinks.migrate import migrate
 from sinks.policy_log import record_if_changed
 from sinks.writer import AuditWriter
@@ -169,7 +169,8 @@ def run_worker(settings: Settings) -> int:
     app = build_app(settings, holder)
     lock = threading.Lock()
     incident_writer = IncidentWriter(store, lock)
-    install_incidents(app, settings, lambda: incident_writer, lambda: holder.get("alerts"))
+    install_incidents(app, settings, lambda: incident_writer, lambda: holder.get("alerts"),
+                      IncidentStateReader(store, lock))
     install_alerts(app, settings, holder, incident_writer)
     holder["processor"] = BatchProcessor(
         hasher=hasher,

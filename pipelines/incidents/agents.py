@@ -2,17 +2,17 @@
 
 - ``incidents`` reads guardrail violations and the incident input topic (operators' commands
   and security signals), all keyed by tenant/user/rule so that one agent instance owns each
-  incident; it keeps the open incident per key in a faust table (changelog-backed), records
+  incident; it keeps the open incident per key in memory (read back from ClickHouse after a
+  restart or rebalance), records
   every lifecycle change (opened, escalated, acknowledged, resolved) in ClickHouse and on
   ``aitrail.incidents``, and hands one alert per change that on-call cares about (opened,
   acknowledged, resolved) to the alert dispatcher. Count updates only touch the latest state;
-  they are buffered and written once a second (the table's changelog holds the exact count, and
-  the next change rewrites a count lost in a crash).
+  they are buffered and written once a second, so after a crash a count may be a second behind.
 - ``security`` reads access events and the workers' user-activity records, keyed by
-  tenant/user; it keeps per-user state in a table and emits security signals.
+  tenant/user; it keeps per-user state in memory (rebuilt from access_log and audit_log on a
+  miss) and emits security signals.
 
-Both process one event at a time: the volume is violations, not traffic, and per-event
-iteration gives faust the event context its tables need for their changelog partitions.
+Both process one event at a time: the volume is violations, not traffic.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from pipelines.incidents.model import (
 from pipelines.incidents.security import UserActivity, UserState, on_access, on_activity
 from pipelines.policy.records import GuardrailViolation
 from schemas.events import AccessEvent
-from sinks.incident_writer import IncidentWriter
+from sinks.incident_writer import IncidentStateReader, IncidentWriter
 
 log = logging.getLogger("aitrail.incidents")
 
@@ -78,11 +78,30 @@ def signal_from_violation(v: GuardrailViolation) -> Signal:
 
 
 def install(app: faust.App, settings: Settings, writer: Callable[[], IncidentWriter],
-            alerts: Callable[[], AlertSink | None]) -> None:
+            alerts: Callable[[], AlertSink | None], reader: IncidentStateReader) -> None:
     names = settings.topics
     window = timedelta(seconds=settings.incident_window_s)
-    incident_table = app.Table("incidents", default=None, partitions=settings.topic_partitions)
-    user_table = app.Table("user-security", default=None, partitions=settings.topic_partitions)
+    # In memory, read back from ClickHouse on a miss (see IncidentStateReader for why these
+    # are not faust tables).
+    incident_table: dict[str, Incident] = {}
+    user_table: dict[str, UserState] = {}
+
+    async def incident_for(key: str) -> Incident | None:
+        if key not in incident_table:
+            found = await asyncio.to_thread(reader.open_incident, key)
+            if found is None:
+                return None
+            incident_table[key] = found
+        return incident_table[key]
+
+    async def user_state(tenant_id: str, user_id: str) -> UserState:
+        key = f"{tenant_id}/{user_id}"
+        if key not in user_table:
+            gone, used, request = await asyncio.to_thread(reader.user_history, tenant_id,
+                                                          user_id)
+            user_table[key] = UserState(deprovisioned_at=gone, last_activity_at=used,
+                                        last_activity_request=request)
+        return user_table[key]
     incident_out = app.topic(names.incidents, value_serializer="raw", key_serializer="raw")
     commands = app.topic(names.incident_commands, value_serializer="raw", key_serializer="raw")
     inputs = app.topic(names.violations, names.incident_commands,
@@ -114,9 +133,10 @@ def install(app: faust.App, settings: Settings, writer: Callable[[], IncidentWri
             return
         pending_counts.pop(event.incident_id, None)
         await asyncio.to_thread(writer().write, event)
-        sent = await incident_out.send(key=event.incident_id.encode(),
-                                       value=event.model_dump_json().encode())
-        await sent
+        # Not awaited one by one: faust flushes its producer before it commits any offset, so
+        # the change is on the topic before the violation that caused it counts as done.
+        await incident_out.send(key=event.incident_id.encode(),
+                                value=event.model_dump_json().encode())
         metrics.INCIDENT_CHANGES.labels(event.change, event.incident.severity).inc()
         alert = to_alert(event)
         sink = alerts()
@@ -147,8 +167,7 @@ def install(app: faust.App, settings: Settings, writer: Callable[[], IncidentWri
                 log.error("unreadable message on %s (%s); skipped", topic, type(exc).__name__)
                 continue
             key = signal.key if signal is not None else command.key  # type: ignore[union-attr]
-            stored = incident_table.get(key)
-            current = Incident.model_validate(stored) if stored else None
+            current = await incident_for(key)
             if signal is not None:
                 incident, change = apply_signal(current, signal, window=window, now=now)
             else:
@@ -161,7 +180,7 @@ def install(app: faust.App, settings: Settings, writer: Callable[[], IncidentWri
                 if result is None:
                     continue
                 incident, change = result
-            incident_table[key] = incident.model_dump(mode="json")
+            incident_table[key] = incident
             await record(change)
 
     @app.agent(security_in)
@@ -172,22 +191,17 @@ def install(app: faust.App, settings: Settings, writer: Callable[[], IncidentWri
                 if topic == names.access_events:
                     access = AccessEvent.model_validate_json(raw)
                     key = f"{access.tenant_id}/{access.user_id}"
-                    state = _user_state(user_table.get(key))
+                    state = await user_state(access.tenant_id, access.user_id)
                     state, signals = on_access(state, access)
                 else:
                     activity = UserActivity.model_validate_json(raw)
                     key = f"{activity.tenant_id}/{activity.user_id}"
-                    state = _user_state(user_table.get(key))
+                    state = await user_state(activity.tenant_id, activity.user_id)
                     state, signals = on_activity(state, activity)
             except (ValidationError, ValueError):
                 continue  # the audit agent dead-letters bad access events
-            user_table[key] = state.model_dump(mode="json")
+            user_table[key] = state
             for signal in signals:
-                sent = await commands.send(
-                    key=signal.key.encode(),
-                    value=SecuritySignal(signal=signal).model_dump_json().encode())
-                await sent
+                await commands.send(key=signal.key.encode(),
+                                    value=SecuritySignal(signal=signal).model_dump_json().encode())
 
-
-def _user_state(stored: dict[str, Any] | None) -> UserState:
-    return UserState.model_validate(stored) if stored else UserState()
