@@ -45,7 +45,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 	@# the editable install points at whichever checkout ran last: re-point it at this one
-	@$(BIN)/python -c "import aitrail,sys,pathlib; sys.exit(0 if pathlib.Path(aitrail.__file__).resolve().parent.parent == pathlib.Path('$(CURDIR)').resolve() else 1)" \
+	@# (checked from / so that this directory, first on sys.path, cannot answer for the venv)
+	@(cd / && $(BIN)/python -c "import aitrail,sys,pathlib; sys.exit(0 if pathlib.Path(aitrail.__file__).resolve().parent.parent == pathlib.Path('$(CURDIR)').resolve() else 1)") \
 		|| $(BIN)/pip install --quiet --no-deps -e .
 
 demo: install

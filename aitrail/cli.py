@@ -53,13 +53,17 @@ def _parser() -> argparse.ArgumentParser:
         "Apply the numbered SQL files in sinks/migrations to AITRAIL_CLICKHOUSE_DSN and record "
         "them in aitrail_migrations. Workers do this on start too."))
 
-    sub.add_parser("worker", help="run a stream worker until Ctrl-C", formatter_class=fmt,
+    wrk = sub.add_parser("worker", help="run a stream worker until Ctrl-C", formatter_class=fmt,
                    description=(
                        "Consume llm.requests, llm.responses and access.events; validate, detect "
                        "PII, redact, hash with AITRAIL_HASH_KEY, and store rows in ClickHouse.\n"
                        "Offsets are committed only after the rows are stored. Invalid messages "
                        "go to aitrail.dlq with the reason.\nRun more workers (same "
                        "AITRAIL_WORKER_GROUP) to scale out; chdb:// allows one worker."))
+    wrk.add_argument("--exit-with-parent", action="store_true",
+                     help="die (SIGKILL) with the process that started this one; offsets "
+                          "are committed only after rows are stored, so nothing is lost "
+                          "(Linux; used by `aitrail demo`)")
 
     prod = sub.add_parser("produce", help="send JSONL events to Kafka", formatter_class=fmt,
                           description=(
@@ -245,6 +249,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "worker":
         from pipelines.worker import run_worker
 
+        if args.exit_with_parent:
+            # Not SIGTERM: a graceful stop waits on Kafka, which may have died with the parent.
+            from aitrail.processes import die_with_parent
+
+            die_with_parent()
         return run_worker(settings)
     if args.command == "produce":
         from aitrail.produce_cmd import produce_file

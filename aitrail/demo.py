@@ -160,7 +160,7 @@ def _start_worker(settings: Settings, log_path: Path) -> subprocess.Popen[bytes]
     env = {**os.environ, **settings.to_env()}
     _say(f"starting the worker (log: {log_path})")
     return subprocess.Popen(
-        [sys.executable, "-m", "aitrail", "worker"], env=env,
+        [sys.executable, "-m", "aitrail", "worker", "--exit-with-parent"], env=env,
         stdout=log_path.open("ab"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
     )
 

@@ -18,6 +18,16 @@ from aitrail.errors import AitrailError
 
 
 def _binary() -> str:
+    """The broker binary itself, not the wheel's Python wrapper script, so that signals reach
+    it directly (the wrapper would wait on its child forever after a SIGINT)."""
+    try:
+        from importlib.resources import files
+
+        packaged = files("noida_db").joinpath("noida-db")
+        if packaged.is_file():
+            return str(packaged)
+    except ModuleNotFoundError:
+        pass
     found = shutil.which("noida-db", path=str(Path(sys.executable).parent)) or shutil.which(
         "noida-db")
     if not found:
@@ -46,10 +56,13 @@ class EmbeddedKafka:
     def start(self, timeout_s: float = 15.0) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = (self.data_dir / "broker.log").open("ab")
+        command = [_binary(), "start", "--only", "kafka", "--data-dir", str(self.data_dir),
+                   "--kafka-port", str(self.port)]
+        setpriv = shutil.which("setpriv")
+        if setpriv:  # util-linux: the broker gets SIGINT if this process dies
+            command = [setpriv, "--pdeathsig", "INT", *command]
         self._proc = subprocess.Popen(
-            [_binary(), "start", "--only", "kafka", "--data-dir", str(self.data_dir),
-             "--kafka-port", str(self.port)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:

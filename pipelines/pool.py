@@ -11,12 +11,11 @@ import asyncio
 import importlib
 import logging
 import multiprocessing
-import os
-import sys
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from aitrail.processes import die_with_parent
 from pipelines.detection.base import Detector, ScanResult
 
 log = logging.getLogger(__name__)
@@ -35,24 +34,9 @@ def load_engine(path: str) -> Detector:
 
 def _init_process(engine_path: str) -> None:
     global _engine
-    _die_with_parent()
+    # A worker killed with SIGKILL cannot shut its pool down: the kernel ends these with it.
+    die_with_parent()
     _engine = load_engine(engine_path)
-
-
-def _die_with_parent() -> None:
-    """A detection process must not outlive its worker: a worker killed with SIGKILL cannot
-    shut its pool down, and orphans would hold memory and CPU forever. Linux delivers SIGKILL
-    to this process when the parent dies (prctl PR_SET_PDEATHSIG)."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-    import signal
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    pr_set_pdeathsig = 1
-    libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() == 1:  # the parent died before prctl took effect
-        os._exit(1)
 
 
 def _scan_chunk(texts: list[str]) -> list[ScanResult]:

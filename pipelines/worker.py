@@ -145,6 +145,12 @@ def build_app(settings: Settings, processor_holder: dict[str, BatchProcessor]) -
     return app
 
 
+def publish_policy_change(settings: Settings, value: bytes, key: str) -> None:
+    """The change as an event on aitrail.policy-changes (the producer is closed afterwards)."""
+    with AuditProducer(settings.kafka_bootstrap_servers, settings.topic_prefix) as producer:
+        producer.send_raw(settings.topics.policy_changes, value, key)
+
+
 def run_worker(settings: Settings) -> int:
     """Apply migrations, start detection processes, then run the faust worker until stopped."""
     hasher = KeyedHasher(settings.require_hash_key(), settings.hash_key_id)
@@ -155,9 +161,7 @@ def run_worker(settings: Settings) -> int:
     policy = load_path(settings.policy_file) if settings.policy_file else load_default()
     change = record_if_changed(store, policy, actor=settings.policy_actor)
     if change is not None:
-        with AuditProducer(settings.kafka_bootstrap_servers, settings.topic_prefix) as producer:
-            producer.send_raw(settings.topics.policy_changes, change.model_dump_json().encode(),
-                              change.policy_name)
+        publish_policy_change(settings, change.model_dump_json().encode(), change.policy_name)
     log.info("policy %s %s in force%s", policy.name, policy.content_version,
              f" (recorded change: {change.summary})" if change else "")
     pool = DetectionPool(settings.detection_processes)
