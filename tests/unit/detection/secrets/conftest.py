@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from presidio_analyzer import AnalyzerEngine
 
-from pipelines.detection.secrets.analyzer import build_secret_analyzer
+from tests.unit.detection.secrets.analyzer import build_secret_analyzer
 
 
 @pytest.fixture(scope="session")

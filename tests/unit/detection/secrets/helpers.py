@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
-from pipelines.detection.secrets import SecretRecognizer
-from pipelines.detection.secrets.prefilter import SecretPrefilter
+from pipelines.detection.prefilter import Prefilter
+from pipelines.detection.secrets import SECRET_RECOGNIZERS, SecretRecognizer
 
 Positive = tuple[str, str, str, float]  # id, text, secret, expected score
 Negative = tuple[str, str]  # id, text
@@ -31,16 +31,34 @@ def assert_prefilter_covers(cls: type[SecretRecognizer], text: str, secret: str)
     its end within ``PREFILTER_REACH``: a window cut around the hit would contain it."""
     start = text.index(secret)
     end = start + len(secret)
-    hits = _prefilter(cls).hits(text)
-    assert any(h.start <= start and end <= h.end + h.reach for h in hits), (
-        f"{cls.__name__}: no pre-filter hit covers [{start}, {end}); hits: "
-        f"{[(h.start, h.end) for h in hits]}"
+    hits = _prefilter(cls).hits(text).get(0, [])
+    assert any(s <= start and end <= e + cls.PREFILTER_REACH for s, e in hits), (
+        f"{cls.__name__}: no pre-filter hit covers [{start}, {end}); hits: {hits}"
     )
 
 
 @cache
-def _prefilter(cls: type[SecretRecognizer]) -> SecretPrefilter:
-    return SecretPrefilter([cls])
+def _prefilter(cls: type[SecretRecognizer]) -> Prefilter:
+    """The engine's own pre-filter (pipelines.detection.prefilter), for one recognizer."""
+    return Prefilter([(0, regex) for regex in cls.PREFILTER])
+
+
+@cache
+def _all_secrets() -> Prefilter:
+    return Prefilter([(i, regex) for i, cls in enumerate(SECRET_RECOGNIZERS)
+                      for regex in cls.PREFILTER])
+
+
+def prefilter_entities(text: str) -> set[str]:
+    """The secret entities whose recognizers the engine's pre-filter would run on ``text``."""
+    return {SECRET_RECOGNIZERS[i].ENTITY for i in _all_secrets().hits(text)}
+
+
+def prefilter_spans(text: str, entity: str) -> list[tuple[int, int]]:
+    """Character spans of the pre-filter hits of ``entity``'s recognizer in ``text``."""
+    hits = _all_secrets().hits(text)
+    return [s for i, spans in hits.items() if SECRET_RECOGNIZERS[i].ENTITY == entity
+            for s in spans]
 
 
 def positive_params(cases: list[Positive]) -> list[Any]:

@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable
 
 from pipelines.detection.secrets import SECRET_ENTITIES
-from pipelines.detection.secrets.analyzer import build_secret_analyzer
-from pipelines.detection.secrets.prefilter import SecretPrefilter
+from tests.unit.detection.secrets.analyzer import build_secret_analyzer
 from tests.unit.detection.secrets.corpus import corpus, plain_corpus
+from tests.unit.detection.secrets.helpers import prefilter_entities
 
 N_TEXTS = 1000
 ROUNDS = 3
@@ -45,7 +45,6 @@ def main() -> None:
 def bench(texts: list[str]) -> None:
     print(f"{len(texts)} texts, mean {statistics.mean(len(t) for t in texts):,.0f} chars")
     entities = list(SECRET_ENTITIES)
-    prefilter = SecretPrefilter()
     for context in (False, True):
         engine = build_secret_analyzer(context=context)
         name = "blank spaCy tokenizer" if context else "NoOpNlpEngine"
@@ -54,15 +53,15 @@ def bench(texts: list[str]) -> None:
             return engine.analyze(text=text, language="en", entities=entities)  # type: ignore[attr-defined]
 
         def gated(text: str, engine: object = engine) -> object:
-            hit = sorted(prefilter.entities(text))
+            hit = sorted(prefilter_entities(text))
             if not hit:
                 return []
             return engine.analyze(text=text, language="en", entities=hit)  # type: ignore[attr-defined]
 
         _time(f"AnalyzerEngine.analyze, {name}", texts, full)
         _time(f"pre-filter + AnalyzerEngine.analyze, {name}", texts, gated)
-    _time("pre-filter alone (Hyperscan)", texts, prefilter.entities)
-    gated_share = sum(1 for t in texts if prefilter.entities(t)) / len(texts)
+    _time("pre-filter alone (Hyperscan)", texts, prefilter_entities)
+    gated_share = sum(1 for t in texts if prefilter_entities(t)) / len(texts)
     print(f"texts with at least one pre-filter hit: {gated_share:.0%}")
 
 

@@ -7,11 +7,10 @@ import pytest
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
 from pipelines.detection.secrets import SECRET_ENTITIES
-from pipelines.detection.secrets.prefilter import SecretPrefilter
 from tests.unit.detection.secrets.corpus import Planted, corpus
+from tests.unit.detection.secrets.helpers import prefilter_entities
 
 MESSAGES = corpus(150)
-PREFILTER = SecretPrefilter()
 
 
 def _analyze(engine: AnalyzerEngine, text: str, entities: list[str]) -> list[RecognizerResult]:
@@ -39,6 +38,6 @@ def test_finds_every_planted_secret_and_nothing_else(
 def test_prefilter_gating_changes_nothing(
     analyzer: AnalyzerEngine, text: str, planted: list[Planted]
 ) -> None:
-    gated = _analyze(analyzer, text, sorted(PREFILTER.entities(text)))
+    gated = _analyze(analyzer, text, sorted(prefilter_entities(text)))
     full = _analyze(analyzer, text, list(SECRET_ENTITIES))
     assert _spans(text, gated) == _spans(text, full)

@@ -1,4 +1,5 @@
-"""A Presidio ``AnalyzerEngine`` holding only the secret recognizers.
+"""For the tests: a Presidio ``AnalyzerEngine`` holding only the secret recognizers, to show
+they behave inside stock Presidio as well as in aitrail's engine.
 
 Two NLP set-ups. ``context=False`` (the default) uses Presidio's ``NoOpNlpEngine``: no
 tokenizer runs, and scores are the recognizers' own. ``context=True`` tokenizes with a blank
