@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -63,6 +64,23 @@ class BatchOutcome:
     unscanned: int = 0
     violations: int = 0
     findings: Counter[str] = field(default_factory=Counter)
+
+
+_CLICKHOUSE_CODE = re.compile(r"Code: (\d+)")
+_CLICKHOUSE_NAME = re.compile(r"\(([A-Z][A-Z_]+)\)")
+
+
+def _error_summary(exc: BaseException) -> str:
+    """The exception type and ClickHouse's error code and name, never the message text: a
+    parse error quotes the rows it could not read."""
+    text = str(exc)
+    code, name = _CLICKHOUSE_CODE.search(text), _CLICKHOUSE_NAME.search(text)
+    parts = [type(exc).__name__]
+    if code:
+        parts.append(f"code {code[1]}")
+    if name:
+        parts.append(name[1])
+    return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -161,20 +179,15 @@ class BatchProcessor:
                 metrics.SINK_FAILURES.inc()
                 wait = self._retry.delay(attempt)
                 log.error(
-                    "ClickHouse insert failed (%s: %s); retrying in %.1fs. The stream is paused "
+                    "ClickHouse insert failed (%s); retrying in %.1fs. The stream is paused "
                     "and nothing is acknowledged. Check AITRAIL_CLICKHOUSE_DSN and the server.",
-                    type(exc).__name__, str(exc)[:300], wait,
+                    _error_summary(exc), wait,
                 )
                 attempt += 1
                 await asyncio.sleep(wait)
                 continue
-            for table, rows in (
-                ("audit_log", batch.audit), ("findings", batch.findings),
-                ("access_log", batch.access), ("dead_letters", batch.dead_letters),
-                ("guardrail_violations", batch.violations),
-            ):
-                if rows:
-                    metrics.SINK_ROWS.labels(table).inc(len(rows))
+            for table, rows in report.rows_by_table.items():
+                metrics.SINK_ROWS.labels(table).inc(rows)
             log.debug("stored %d rows in %.3fs", report.rows, report.seconds)
             return
 

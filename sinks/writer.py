@@ -87,8 +87,12 @@ class SinkBatch:
 
 @dataclass(frozen=True)
 class WriteReport:
-    rows: int
+    rows_by_table: dict[str, int]
     seconds: float
+
+    @property
+    def rows(self) -> int:
+        return sum(self.rows_by_table.values())
 
 
 def _table(schema: pa.Schema, records: Sequence[dict[str, object]]) -> pa.Table:
@@ -116,7 +120,7 @@ class AuditWriter:
 
     def write(self, batch: SinkBatch) -> WriteReport:
         started = time.perf_counter()
-        rows = 0
+        rows: dict[str, int] = {}
         # Findings first: a crash between inserts leaves findings whose audit row arrives on
         # redelivery, never an audit row that claims findings that are missing.
         parts: list[tuple[str, pa.Schema, list[dict[str, object]]]] = [
@@ -132,5 +136,5 @@ class AuditWriter:
                 table_data = _table(schema, records)
                 with self._lock:
                     self._client.insert_arrow(table, table_data)
-                rows += len(records)
+                rows[table] = len(records)
         return WriteReport(rows, time.perf_counter() - started)

@@ -100,3 +100,13 @@ def test_dead_letter_carries_coordinates_and_a_keyed_hash_not_the_payload() -> N
         "llm.requests", 0, 99)
     assert letter.payload_hash == HASHER.digest(raw)
     assert "536-22-8493" not in letter.model_dump_json()
+
+
+def test_sink_errors_are_logged_without_their_message() -> None:
+    from pipelines.batch import _error_summary
+
+    leaked = RuntimeError("Code: 27. DB::Exception: Cannot parse input: 'my SSN is 536-22-8493' "
+                          "(CANNOT_PARSE_INPUT_ASSERTION_FAILED)")
+    summary = _error_summary(leaked)
+    assert summary == "RuntimeError, code 27, CANNOT_PARSE_INPUT_ASSERTION_FAILED"
+    assert "536" not in summary
