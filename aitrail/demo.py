@@ -197,7 +197,6 @@ def _produce(settings: Settings, summary: DemoSummary, events_file: str | None,
 def _wait_until_stored(settings: Settings, worker: subprocess.Popen[bytes], sent: int,
                        stall_timeout_s: float = 180.0) -> None:
     """Follow the worker's committed offsets until every message sent is processed."""
-    base = 0
     bar = tqdm(total=sent, unit="ev", desc="stored", file=sys.stderr)
     last_progress, last_done = time.monotonic(), -1
     while True:
@@ -206,7 +205,7 @@ def _wait_until_stored(settings: Settings, worker: subprocess.Popen[bytes], sent
             raise AitrailError(f"the worker exited with code {worker.returncode}; see worker.log "
                                "in the store directory")
         lag = group_lag(settings, settings.worker_group, settings.topics.sources)
-        done = lag.committed - base
+        done = lag.committed
         bar.n = min(done, sent)
         bar.refresh()
         if lag.remaining == 0 and lag.end_offsets > 0:

@@ -167,7 +167,7 @@ class BatchProcessor:
         outcome.stored = len(batch.audit) + len(batch.access)
         outcome.dead_letters = len(batch.dead_letters)
         outcome.violations = len(batch.violations)
-        self._count(decoded, outcome, now)
+        self._count(decoded, outcome)
         return outcome
 
     async def _store(self, batch: SinkBatch) -> None:
@@ -192,14 +192,14 @@ class BatchProcessor:
             return
 
     @staticmethod
-    def _count(decoded: Sequence[tuple[SourceMessage, object]], outcome: BatchOutcome,
-               now: object) -> None:
+    def _count(decoded: Sequence[tuple[SourceMessage, object]], outcome: BatchOutcome) -> None:
+        stored_at = utcnow()
         for source, item in decoded:
             outcome_label = "dead_letter" if isinstance(item, InvalidMessage) else "stored"
             metrics.EVENTS.labels(source.topic, outcome_label).inc()
             occurred = getattr(item, "occurred_at", None)
             if occurred is not None:
-                metrics.END_TO_END_SECONDS.observe(max(0.0, (utcnow() - occurred).total_seconds()))
+                metrics.END_TO_END_SECONDS.observe(max(0.0, (stored_at - occurred).total_seconds()))
         for entity, n in outcome.findings.items():
             metrics.FINDINGS.labels(entity).inc(n)
         if outcome.unscanned:

@@ -118,9 +118,6 @@ class AccessEvent(_Event):
     reason: Annotated[str, Field(max_length=512)] | None = None
 
 
-LLMEvent = LLMRequestEvent | LLMResponseEvent
-
-
 def utc(value: datetime) -> datetime:
     """Normalise a timezone-aware datetime to UTC for storage."""
     from datetime import UTC
