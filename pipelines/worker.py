@@ -13,6 +13,8 @@ import logging
 import os
 import signal
 import threading
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import faust
@@ -52,7 +54,31 @@ class WorkerState:
     crashed = False
 
 
-def build_app(settings: Settings, processor_holder: dict[str, BatchProcessor]) -> faust.App:
+@dataclass(frozen=True)
+class Publishers:
+    """Where a batch's by-products go, each keyed for whoever consumes it."""
+
+    dead_letters: Callable[[list[DeadLetter]], Awaitable[None]]
+    violations: Callable[[list[GuardrailViolation]], Awaitable[None]]
+    activity: Callable[[list[UserActivity]], Awaitable[None]]
+
+
+def _publisher(app: faust.App, topic: str, key_of: Callable[[Any], str]
+               ) -> Callable[[list[Any]], Awaitable[None]]:
+    channel = app.topic(topic, value_serializer="raw", key_serializer="raw")
+
+    async def publish(records: list[Any]) -> None:
+        pending = [
+            await channel.send(key=key_of(r).encode(), value=r.model_dump_json().encode())
+            for r in records
+        ]
+        await asyncio.gather(*pending)  # delivered before the batch is acknowledged
+
+    return publish
+
+
+def build_app(settings: Settings,
+              make_processor: Callable[[Publishers], BatchProcessor]) -> faust.App:
     app = faust.App(
         settings.worker_group,
         broker="kafka://" + settings.kafka_bootstrap_servers.replace(",", ";kafka://"),
@@ -72,43 +98,17 @@ def build_app(settings: Settings, processor_holder: dict[str, BatchProcessor]) -
     )
     names = settings.topics
     source = app.topic(*names.sources, value_serializer="raw", key_serializer="raw")
-    dlq = app.topic(names.dead_letters, value_serializer="raw", key_serializer="raw")
-
-    async def publish_dead_letters(letters: list[DeadLetter]) -> None:
-        pending = []
-        for letter in letters:
-            key = f"{letter.source_topic}/{letter.source_partition}/{letter.source_offset}"
-            value = letter.model_dump_json().encode()
-            pending.append(await dlq.send(key=key.encode(), value=value))
-        await asyncio.gather(*pending)
-
-    violations = app.topic(names.violations, value_serializer="raw", key_serializer="raw")
-
-    async def publish_violations(records: list[GuardrailViolation]) -> None:
+    processor = make_processor(Publishers(
+        dead_letters=_publisher(
+            app, names.dead_letters,
+            lambda d: f"{d.source_topic}/{d.source_partition}/{d.source_offset}"),
         # Keyed by what groups violations into one incident, so one incident agent sees them.
-        pending = [
-            await violations.send(key=incident_key(v).encode(), value=v.model_dump_json().encode())
-            for v in records
-        ]
-        await asyncio.gather(*pending)
-
-    activity = app.topic(names.user_activity, value_serializer="raw", key_serializer="raw")
-
-    async def publish_activity(records: list[UserActivity]) -> None:
-        pending = [
-            await activity.send(key=f"{a.tenant_id}/{a.user_id}".encode(),
-                                value=a.model_dump_json().encode())
-            for a in records
-        ]
-        await asyncio.gather(*pending)
-
-    processor_holder["publish_activity"] = publish_activity  # type: ignore[assignment]
-    processor_holder["publish"] = publish_dead_letters  # type: ignore[assignment]
-    processor_holder["publish_violations"] = publish_violations  # type: ignore[assignment]
+        violations=_publisher(app, names.violations, incident_key),
+        activity=_publisher(app, names.user_activity, lambda a: f"{a.tenant_id}/{a.user_id}"),
+    ))
 
     @app.agent(source)
     async def audit(stream: Any) -> None:
-        processor = processor_holder["processor"]
         async for events in stream.noack_take(settings.batch_size, within=settings.batch_timeout_s):
             messages = [
                 SourceMessage(e.message.topic, e.message.partition, e.message.offset, e.value)
@@ -169,25 +169,28 @@ def run_worker(settings: Settings) -> int:
     pool.start()
     log.info("detection engine %s ready", pool.engine_version)
 
-    holder: dict[str, Any] = {}
-    app = build_app(settings, holder)
-    lock = threading.Lock()
+    lock = threading.Lock()  # chDB runs in this process: one statement at a time
+
+    def make_processor(publish: Publishers) -> BatchProcessor:
+        return BatchProcessor(
+            hasher=hasher,
+            scan=pool.scan,
+            writer=AuditWriter(store, lock),
+            publish_dead_letters=publish.dead_letters,
+            publish_violations=publish.violations,
+            publish_activity=publish.activity,
+            engine_version=pool.engine_version,
+            policy=policy,
+            store_redacted_text=settings.store_redacted_text,
+            topic_names=settings.topics,
+        )
+
+    app = build_app(settings, make_processor)
+    holder: dict[str, Any] = {}  # the alert dispatcher, once its app task has started it
     incident_writer = IncidentWriter(store, lock)
     install_incidents(app, settings, lambda: incident_writer, lambda: holder.get("alerts"),
                       IncidentStateReader(store, lock))
     install_alerts(app, settings, holder, incident_writer)
-    holder["processor"] = BatchProcessor(
-        hasher=hasher,
-        scan=pool.scan,
-        writer=AuditWriter(store, lock),
-        publish_dead_letters=holder["publish"],
-        publish_violations=holder["publish_violations"],
-        publish_activity=holder["publish_activity"],
-        engine_version=pool.engine_version,
-        policy=policy,
-        store_redacted_text=settings.store_redacted_text,
-        topic_names=settings.topics,
-    )
     if settings.metrics_port:
         from prometheus_client import start_http_server
 
