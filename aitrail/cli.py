@@ -143,7 +143,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("file", help="JSONL file, or - for stdin")
     s.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                    help="detection processes (default: all cores)")
-    s.add_argument("--redact", action="store_true", help="add the redacted text")
+    s.add_argument("--redact", action="store_true",
+                   help="add the redacted text (every finding masked, as the worker stores it)")
+    s.add_argument("--min-score", type=float, default=0.0, metavar="S",
+                   help="list only findings scoring at least S (default 0: every finding, weak "
+                        "candidates included, as Presidio; 0.4 keeps the ones the default "
+                        "policy acts on)")
     s.add_argument("-o", "--output", help="write here instead of stdout")
 
     d = sub.add_parser("demo", help="run the whole path on embedded parts", formatter_class=fmt,
@@ -221,8 +226,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         if args.output:
             with open(args.output, "w", encoding="utf-8") as out:
-                return scan_file(args.file, out, workers=args.workers, redact=args.redact)
-        return scan_file(args.file, sys.stdout, workers=args.workers, redact=args.redact)
+                return scan_file(args.file, out, workers=args.workers, redact=args.redact,
+                                 min_score=args.min_score)
+        return scan_file(args.file, sys.stdout, workers=args.workers, redact=args.redact,
+                         min_score=args.min_score)
 
     settings = load_settings()
     if args.command == "topics":

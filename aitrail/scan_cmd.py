@@ -32,7 +32,8 @@ def _batches(stream: TextIO) -> Iterator[list[tuple[int, dict[str, Any] | BadLin
         yield batch
 
 
-def _output(item: dict[str, Any], result: ScanResult | None, redact: bool) -> dict[str, Any]:
+def _output(item: dict[str, Any], result: ScanResult | None, redact: bool,
+            min_score: float = 0.0) -> dict[str, Any]:
     if result is None:
         return {"id": item.get("id"), "error": "detection failed for this text"}
     line: dict[str, Any] = {
@@ -40,7 +41,7 @@ def _output(item: dict[str, Any], result: ScanResult | None, redact: bool) -> di
         "findings": [
             {"type": f.entity_type, "start": f.start, "end": f.end, "score": f.score,
              "detector": f.detector}
-            for f in result.findings
+            for f in result.findings if f.score >= min_score
         ],
     }
     if redact:
@@ -48,7 +49,7 @@ def _output(item: dict[str, Any], result: ScanResult | None, redact: bool) -> di
     return line
 
 
-def scan_file(path: str, out: TextIO, *, workers: int, redact: bool,
+def scan_file(path: str, out: TextIO, *, workers: int, redact: bool, min_score: float = 0.0,
               engine: str = DEFAULT_ENGINE) -> int:
     pool = DetectionPool(workers, engine)
     pool.start()
@@ -64,7 +65,7 @@ def scan_file(path: str, out: TextIO, *, workers: int, redact: bool,
                 for n, item in batch:
                     if n in good_lines:
                         assert isinstance(item, dict)
-                        line = _output(item, next(results), redact)
+                        line = _output(item, next(results), redact, min_score)
                     else:
                         errors += 1
                         reason = item.reason if isinstance(item, BadLine) else (

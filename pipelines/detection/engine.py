@@ -4,8 +4,13 @@
    (``pipelines.detection.prefilter``).
 2. Each recognizer that has candidates runs on windows around them, not the whole text.
 3. Context words (Presidio's rule: a context word in the five words before a hit adds 0.35,
-   with a floor of 0.4) and per-recognizer ``keep`` checks adjust scores; findings under
-   ``SCORE_THRESHOLD`` are dropped and overlaps resolved (higher score, then longer span).
+   with a floor of 0.4) and per-recognizer ``keep`` checks adjust scores. As in Presidio,
+   weak pattern matches are reported with their low scores (a bare nine-digit number is a
+   possible SSN at 0.05) unless a word right before them names another kind of number
+   ("order 123456789"); ``CONFIDENT_SCORE`` marks the findings a policy should act on, and
+   the default policy allows (records, masks, does not alert on) the ones below it.
+   Overlapping confident findings are resolved (higher score, then longer span); weak
+   candidates yield to confident ones but not to each other (see ``_resolve_overlaps``).
 4. Text-level stages (moderation, names) add their findings; presidio-anonymizer redacts
    PII and secrets as ``<TYPE>``.
 """
@@ -24,14 +29,27 @@ from pipelines.detection.prefilter import Prefilter, windows
 from schemas.records import Finding
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult  # noqa: E402  isort: skip
+from presidio_anonymizer.entities import (  # noqa: E402  isort: skip
+    RecognizerResult as AnonymizerResult,
+)
 
 ENGINE_VERSION = "aitrail-engine/0.1"
-SCORE_THRESHOLD = 0.4
+CONFIDENT_SCORE = 0.4
 WINDOW_MARGIN = 80
 CONTEXT_BOOST = 0.35
 CONTEXT_FLOOR = 0.4
 CONTEXT_WORDS_BEFORE = 5
 _WORD = regex.compile(r"[\p{L}\p{N}#]+")
+# Identifier types whose weak patterns match any run of digits, and the words that, right
+# before such a run, say it is another kind of number.
+IDENTIFIER_TYPES = frozenset({"US_SSN", "US_ITIN", "US_PASSPORT", "US_BANK_NUMBER",
+                              "US_DRIVER_LICENSE"})
+OTHER_NUMBER_WORDS = frozenset({
+    "order", "invoice", "tracking", "ticket", "confirmation", "reference", "ref", "po", "sku",
+    "serial", "part", "item", "shipment", "booking", "reservation", "transaction", "build",
+    "version", "port", "pid", "issue", "pr", "commit", "row", "line", "page", "step",
+})
+OTHER_NUMBER_WORDS_BEFORE = 3
 
 # Candidates for Presidio recognizers that do not declare their own PREFILTER.
 PRESIDIO_PREFILTERS: dict[str, tuple[str, ...]] = {
@@ -145,9 +163,11 @@ class AitrailDetector:
         for index, spans in sorted(self.prefilter.hits(text).items()):
             member = self.members[index]
             if getattr(member.recognizer, "YIELDS_TO_EARLIER", False) and results:
-                # e.g. a phone candidate inside a card number or IBAN already found
+                # e.g. a phone candidate inside a card number or IBAN already found (not
+                # inside a weak candidate: that is no reading of the digits yet)
+                taken = [(r.start, r.end) for r in results if r.score >= CONFIDENT_SCORE]
                 spans = [s for s in spans
-                         if not any(r.start <= s[0] and s[1] <= r.end for r in results)]
+                         if not any(a <= s[0] and s[1] <= b for a, b in taken)]
                 if not spans:
                     continue
             margin = getattr(member.recognizer, "WINDOW_MARGIN", WINDOW_MARGIN)
@@ -174,7 +194,11 @@ class AitrailDetector:
             result.recognition_metadata = {}
         result.recognition_metadata["recognizer_name"] = member.name
         result.recognition_metadata["aitrail_version"] = member.version
-        return bool(result.score >= SCORE_THRESHOLD)
+        if (not has_context and result.score < CONFIDENT_SCORE
+                and result.entity_type in IDENTIFIER_TYPES
+                and _names_another_number(text, result.start)):
+            return False
+        return bool(result.score > 0)
 
     def _finding(self, r: RecognizerResult) -> Finding:
         meta = r.recognition_metadata or {}
@@ -185,14 +209,54 @@ class AitrailDetector:
         )
 
     def _redact(self, text: str, results: list[RecognizerResult]) -> str:
+        """presidio-anonymizer's default ``replace`` (``<TYPE>``). The engine's results never
+        overlap except weak candidates sharing a span, so the common case is spliced here
+        with the anonymizer's own tie rule (highest score, the last one on a tie); anything
+        else goes through ``AnonymizerEngine``. A unit test holds the two equal."""
         if not results:
             return text
-        redacted: str = self._anonymizer.anonymize(
-            text=text, analyzer_results=results  # type: ignore[arg-type]
-        ).text
-        return redacted
+        chosen = _disjoint_replacements(results)
+        if chosen is None:
+            redacted: str = self._anonymizer.anonymize(
+                text=text, analyzer_results=[_copy(r) for r in results]).text
+            return redacted
+        spans: list[tuple[int, int, str]] = []
+        for r in chosen:  # like the anonymizer, one token for same-type spans a space apart
+            if spans and spans[-1][2] == r.entity_type and _SPACES.match(
+                    text, spans[-1][1], r.start):
+                spans[-1] = (spans[-1][0], r.end, r.entity_type)
+            else:
+                spans.append((r.start, r.end, r.entity_type))
+        parts: list[str] = []
+        position = 0
+        for start, end, entity_type in spans:
+            parts.append(text[position:start])
+            parts.append(f"<{entity_type}>")
+            position = end
+        parts.append(text[position:])
+        return "".join(parts)
 
 
+def _disjoint_replacements(results: list[RecognizerResult]) -> list[RecognizerResult] | None:
+    """One result per span, in text order, when spans are disjoint or identical; else None."""
+    chosen: list[tuple[RecognizerResult, int]] = []
+    for index, r in sorted(enumerate(results), key=lambda p: (p[1].start, p[1].end, p[0])):
+        if chosen and (r.start, r.end) == (chosen[-1][0].start, chosen[-1][0].end):
+            if r.score >= chosen[-1][0].score:
+                chosen[-1] = (r, index)
+        elif chosen and r.start < chosen[-1][0].end:
+            return None
+        else:
+            chosen.append((r, index))
+    return [r for r, _ in chosen]
+
+
+def _copy(r: RecognizerResult) -> AnonymizerResult:
+    """The anonymizer's own result type; it merges and trims what it is given in place."""
+    return AnonymizerResult(r.entity_type, r.start, r.end, r.score)
+
+
+_SPACES = regex.compile(r" +$")
 _SYSTEM = "system: "
 _NEXT_ROLE = regex.compile(r"\n(?:user|assistant|tool|function|developer): ")
 
@@ -234,13 +298,32 @@ def _prefilter_of(member: Member) -> tuple[str, ...]:
 def _has_context(text: str, start: int, context: tuple[str, ...]) -> bool:
     if not context:
         return False
-    before = _WORD.findall(text[max(0, start - 120):start])[-CONTEXT_WORDS_BEFORE:]
-    return any(word in token.lower() for token in before for word in context)
+    before = " ".join(_WORD.findall(text[max(0, start - 120):start])[-CONTEXT_WORDS_BEFORE:])
+    before = before.lower()
+    return any(word in before for word in context)
+
+
+def _names_another_number(text: str, start: int) -> bool:
+    before = _WORD.findall(text[max(0, start - 60):start])[-OTHER_NUMBER_WORDS_BEFORE:]
+    return any(token.lower() in OTHER_NUMBER_WORDS for token in before)
 
 
 def _resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
-    kept: list[RecognizerResult] = []
+    """Among confident findings the higher score wins, then the longer span. A weak candidate
+    (under ``CONFIDENT_SCORE``) yields to any confident finding it overlaps but not to other
+    weak ones: nothing says whether nine bare digits are an SSN, a passport or a bank account
+    number, so each possible reading is kept, as Presidio keeps them."""
+    confident: list[RecognizerResult] = []
+    weak: list[RecognizerResult] = []
     for r in sorted(results, key=lambda r: (-r.score, -(r.end - r.start), r.start)):
-        if all(r.end <= k.start or r.start >= k.end for k in kept):
-            kept.append(r)
-    return sorted(kept, key=lambda r: r.start)
+        if r.score >= CONFIDENT_SCORE:
+            if all(_apart(r, k) for k in confident):
+                confident.append(r)
+        elif all(_apart(r, k) for k in confident) and all(
+                (r.start, r.end, r.entity_type) != (k.start, k.end, k.entity_type) for k in weak):
+            weak.append(r)
+    return sorted(confident + weak, key=lambda r: (r.start, r.entity_type))
+
+
+def _apart(a: RecognizerResult, b: RecognizerResult) -> bool:
+    return a.end <= b.start or a.start >= b.end

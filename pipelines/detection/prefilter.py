@@ -8,6 +8,7 @@ only the recognizers that were hit, only on windows around the hits.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from types import ModuleType
@@ -53,21 +54,43 @@ class Prefilter:
                 if (spans := [mt.span() for mt in rx.finditer(text)])
             }
         data = text.encode("utf-8")
-        found: dict[int, list[Span]] = defaultdict(list)
+        # Hyperscan reports every end offset of a match; one span per start is enough.
+        found: dict[int, dict[int, int]] = defaultdict(dict)
 
         def on_match(pattern_id: int, start: int, end: int, _flags: int, _ctx: object) -> None:
-            found[self.patterns[pattern_id][0]].append((start, end))
+            ends = found[self.patterns[pattern_id][0]]
+            if end > ends.get(start, -1):
+                ends[start] = end
 
         self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
-        if found and len(data) != len(text):
-            return {m: [_to_chars(data, s) for s in spans] for m, spans in found.items()}
-        return dict(found)
+        if not found:
+            return {}
+        if len(data) == len(text):  # ASCII: byte offsets are character offsets
+            return {m: sorted(ends.items()) for m, ends in found.items()}
+        to_char = _CharOffsets(text)
+        return {m: [(to_char(s), to_char(e)) for s, e in sorted(ends.items())]
+                for m, ends in found.items()}
 
 
-def _to_chars(data: bytes, span: Span) -> Span:
-    start = len(data[:span[0]].decode("utf-8", errors="ignore"))
-    end = start + len(data[span[0]:span[1]].decode("utf-8", errors="ignore"))
-    return start, end
+class _CharOffsets:
+    """Byte offset in the UTF-8 encoding → character offset, for text that is not ASCII."""
+
+    def __init__(self, text: str) -> None:
+        self._byte_starts: list[int] = []  # byte offset just after each multi-byte character
+        self._extra: list[int] = []  # bytes beyond one per character, up to and including it
+        extra = 0
+        for found in _NON_ASCII.finditer(text):
+            char = found.group()
+            extra += len(char.encode("utf-8")) - 1
+            self._byte_starts.append(found.start() + extra + 1)
+            self._extra.append(extra)
+
+    def __call__(self, byte_offset: int) -> int:
+        i = bisect_right(self._byte_starts, byte_offset)
+        return byte_offset - (self._extra[i - 1] if i else 0)
+
+
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]")
 
 
 def windows(spans: Sequence[Span], text: str, margin: int, reach: int = 0) -> list[Span]:

@@ -84,6 +84,10 @@ class Match(_Doc):
 
     types: tuple[TypeName, ...] = Field(description="Type names, or '*'.")
     min_score: float = Field(0.0, ge=0, le=1, description="Findings scoring below are skipped.")
+    score_below: float | None = Field(
+        None, gt=0, le=1,
+        description="Only findings scoring under this, e.g. weak pattern matches without a "
+                    "context word; omitted: no upper bound.")
     fields: tuple[TextField, ...] = Field(ALL_FIELDS, description="prompt, response or both.")
 
     @field_validator("types", "fields", mode="before")
@@ -107,10 +111,18 @@ class Match(_Doc):
             raise ValueError("list 'prompt', 'response' or both (the default when omitted)")
         return tuple(f for f in ALL_FIELDS if f in value)
 
+    @model_validator(mode="after")
+    def _score_range_not_empty(self) -> Match:
+        if self.score_below is not None and self.score_below <= self.min_score:
+            raise ValueError(f"score_below ({self.score_below}) must be above min_score "
+                             f"({self.min_score}): no finding could match")
+        return self
+
     def accepts(self, finding: Finding, field: TextField) -> bool:
         return (
             field in self.fields
             and finding.score >= self.min_score
+            and (self.score_below is None or finding.score < self.score_below)
             and (self.types == (WILDCARD,) or finding.entity_type in self.types)
         )
 
@@ -119,8 +131,11 @@ class Match(_Doc):
         types_ok = self.types == (WILDCARD,) or (
             other.types != (WILDCARD,) and set(other.types) <= set(self.types)
         )
+        below_ok = self.score_below is None or (
+            other.score_below is not None and other.score_below <= self.score_below)
         return (
-            types_ok and self.min_score <= other.min_score and set(other.fields) <= set(self.fields)
+            types_ok and below_ok and self.min_score <= other.min_score
+            and set(other.fields) <= set(self.fields)
         )
 
 

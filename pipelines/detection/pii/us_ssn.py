@@ -1,10 +1,12 @@
 """US Social Security numbers.
 
-Presidio's five patterns include three "very weak" ones (5-4 and 3-6 digit groups, any nine
-digits) scored 0.05 that fire on order numbers and phone fragments. Here: grouped SSNs score
-0.5; nine bare digits score 0.05 and survive the engine's 0.4 threshold only with a context
-word ("ssn", "social security") nearby. Presidio's invalidation (000 and 666 areas, repeated
-digits, published sample numbers) is kept, and 9xx areas (ITINs, never SSNs) are dropped.
+Presidio's patterns include "very weak" ones (5-4 and 3-6 digit groups, any nine digits)
+scored 0.05 that fire on order numbers and phone fragments. Here grouped SSNs score 0.5; the
+weak shapes keep Presidio's 0.05, so they are reported as possible SSNs (masked, not acted on
+by the default policy) and reach the engine's confident score only with a context word
+("ssn", "social security") nearby; the engine drops them after words such as "order" or
+"invoice". Presidio's invalidation (000 and 666 areas, repeated digits, published sample
+numbers) is kept, and 9xx areas (ITINs, never SSNs) are dropped.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ class AitrailUsSsnRecognizer(UsSsnRecognizer):
     PATTERNS = [
         Pattern("SSN grouped", r"\b([0-9]{3})([- .])([0-9]{2})\2([0-9]{4})\b", 0.5),
         Pattern("SSN bare (needs context)", r"\b[0-9]{9}\b", 0.05),
+        Pattern("SSN 5-4 (needs context)", r"\b[0-9]{5}-[0-9]{4}\b", 0.05),
+        Pattern("SSN 3-6 (needs context)", r"\b[0-9]{3}-[0-9]{6}\b", 0.05),
     ]
-    PREFILTER = (r"\d{3}[- .]\d{2}[- .]\d{4}", r"\d{9}")
+    PREFILTER = (r"\d{3}[- .]\d{2}[- .]\d{4}", r"\d{9}", r"\d{5}-\d{4}", r"\d{3}-\d{6}")
 
     def __init__(self) -> None:
         super().__init__(patterns=self.PATTERNS, name="AitrailUsSsnRecognizer")

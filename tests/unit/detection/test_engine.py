@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.detection.engine import AitrailDetector
+from pipelines.detection.engine import CONFIDENT_SCORE, IDENTIFIER_TYPES, AitrailDetector
 from pipelines.detection.prefilter import Prefilter, windows
 
 TEXTS = [
@@ -49,7 +49,29 @@ def test_context_word_lifts_a_weak_pattern(detectors) -> None:  # type: ignore[n
     (with_ctx, without) = detectors[0].scan(["bank account 12345678901 please",
                                              "the value 12345678901 please"])
     assert [f.entity_type for f in with_ctx.findings] == ["US_BANK_NUMBER"]
-    assert without.findings == ()
+    assert with_ctx.findings[0].score >= CONFIDENT_SCORE
+    # Without context the same digits are only weak candidates: reported, masked, low score.
+    assert "US_BANK_NUMBER" in {f.entity_type for f in without.findings}
+    assert all(f.score < CONFIDENT_SCORE for f in without.findings)
+    assert without.redacted.startswith("the value <")
+
+
+def test_weak_candidates_of_different_types_are_all_kept(detectors) -> None:  # type: ignore[no-untyped-def]
+    (result,) = detectors[0].scan(["078051121"])
+    assert {"US_SSN", "US_PASSPORT", "US_BANK_NUMBER"} <= {f.entity_type for f in result.findings}
+    assert all(f.score < CONFIDENT_SCORE for f in result.findings)
+
+
+def test_a_weak_candidate_yields_to_a_confident_finding(detectors) -> None:  # type: ignore[no-untyped-def]
+    # "ssn" lifts the SSN reading of these digits; the weak passport and bank readings go.
+    (result,) = detectors[0].scan(["my ssn 536228493 on file"])
+    assert [(f.entity_type, f.start, f.end) for f in result.findings] == [("US_SSN", 7, 16)]
+
+
+@pytest.mark.parametrize("word", ["order", "invoice", "tracking", "ticket"])
+def test_a_word_naming_another_number_drops_weak_candidates(detectors, word: str) -> None:  # type: ignore[no-untyped-def]
+    (result,) = detectors[0].scan([f"{word} 078051121 shipped"])
+    assert not {f.entity_type for f in result.findings} & IDENTIFIER_TYPES
 
 
 def test_windows_merge_and_never_cut_a_token() -> None:
@@ -113,3 +135,36 @@ def test_system_prompts_are_not_classified_as_injection(detectors) -> None:  # t
     kinds = {f.entity_type: f for f in result.findings}
     assert {"JAILBREAK", "PROMPT_INJECTION"} & set(kinds)
     assert all((f.start, f.end) == (0, len(attack)) for f in kinds.values())
+
+
+def test_redaction_equals_presidio_anonymizer_on_every_dataset_text(detectors) -> None:  # type: ignore[no-untyped-def]
+    """The spliced fast path and AnonymizerEngine give the same text, weak overlaps included."""
+    from presidio_anonymizer import AnonymizerEngine
+    from presidio_anonymizer.entities import RecognizerResult
+
+    from bench import pii_eval
+
+    engine = detectors[0]
+    anonymizer = AnonymizerEngine()  # type: ignore[no-untyped-call]
+    texts = [e.text for d in pii_eval.load_sets() for e in d.examples]
+    texts += ["078-051121 07805-1121", "123456789 1234567890 12345679012", "078051121"]
+    compared = 0
+    for text in texts:
+        results = engine.find(text)
+        if not results:
+            continue
+        copies = [RecognizerResult(r.entity_type, r.start, r.end, r.score) for r in results]
+        expected = anonymizer.anonymize(text=text, analyzer_results=copies).text
+        assert engine._redact(text, results) == expected, text
+        compared += 1
+    assert compared > 1000
+
+
+def test_prefilter_spans_are_character_offsets_in_non_ascii_text() -> None:
+    text = "é ✓ 𝄞 call 415-555-0132 — Zürich 078051121"
+    prefilter = Prefilter([(0, r"\d{3}-\d{3}-\d{4}"), (1, r"\d{9}")])
+    hits = prefilter.hits(text)
+    assert [text[s:e] for s, e in hits[0]] == ["415-555-0132"]
+    assert [text[s:e] for s, e in hits[1]] == ["078051121"]
+    assert hits == Prefilter([(0, r"\d{3}-\d{3}-\d{4}"), (1, r"\d{9}")],
+                             use_hyperscan=False).hits(text)

@@ -157,6 +157,12 @@ def test_default_policy_blocks_an_ssn_in_a_response() -> None:
         ("TOXICITY", "response", 0.7, "flag", "medium"),
         ("TOXICITY", "response", 0.2, "allow", "info"),
         ("PERSON", "prompt", 0.9, "redact", "low"),
+        # weak pattern matches (no context word) are recorded and masked, never violations
+        ("US_SSN", "prompt", 0.05, "allow", "info"),
+        ("US_SSN", "response", 0.05, "allow", "info"),
+        ("US_DRIVER_LICENSE", "prompt", 0.3, "allow", "info"),
+        ("US_BANK_NUMBER", "prompt", 0.4, "redact", "high"),
+        ("US_SSN", "response", 0.4, "block-recommended", "critical"),
     ],
 )
 def test_default_policy_decisions(
@@ -164,6 +170,25 @@ def test_default_policy_decisions(
 ) -> None:
     d = decide(load_default(), entity_type, field=field, score=score)
     assert (d.action, d.severity) == (action, severity)
+
+
+def test_score_below_is_exclusive_and_higher_scores_fall_through() -> None:
+    policy = load_string("""\
+version: 1
+name: t
+defaults:
+  - id: weak
+    match: {types: [US_SSN], score_below: 0.4}
+    action: allow
+    severity: info
+  - id: ssn
+    match: {types: [US_SSN]}
+    action: redact
+    severity: high
+""")
+    assert decide(policy, "US_SSN", score=0.39).rule_id == "weak"
+    assert decide(policy, "US_SSN", score=0.4).rule_id == "ssn"
+    assert shadowed_rules(policy) == []
 
 
 def test_default_policy_has_no_dead_rules() -> None:

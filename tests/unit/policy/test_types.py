@@ -68,6 +68,8 @@ def test_match_normalises_types_and_fields() -> None:
         ({"types": ["*"], "fields": []}, "list 'prompt', 'response' or both"),
         ({"types": ["*"], "fields": ["output"]}, "'prompt' or 'response'"),
         ({"types": ["*"], "min_score": -0.1}, "greater than or equal to 0"),
+        ({"types": ["*"], "score_below": 0}, "greater than 0"),
+        ({"types": ["*"], "min_score": 0.5, "score_below": 0.4}, "no finding could match"),
         ({"types": ["*"], "when": "always"}, "Extra inputs are not permitted"),
     ],
 )
