@@ -51,15 +51,20 @@ OTHER_NUMBER_WORDS = frozenset({
 })
 OTHER_NUMBER_WORDS_BEFORE = 3
 
-# Candidates for Presidio recognizers that do not declare their own PREFILTER.
+# Candidates for Presidio recognizers that do not declare their own PREFILTER. A leading \b
+# where the recognizer's own pattern starts with one: Hyperscan reports a match per start
+# offset, and inside a run of digits only the first offset is a word boundary.
 PRESIDIO_PREFILTERS: dict[str, tuple[str, ...]] = {
     "EmailRecognizer": (r"\w@\w",),
     "IpRecognizer": (r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}",
                      r"[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:"),
-    "UsBankRecognizer": (r"\d{8}",),
-    "UsLicenseRecognizer": (r"[A-Z]\d{3}", r"\d{6}"),
-    "UsItinRecognizer": (r"9\d{2}[- ]?\d{2}[- ]?\d{4}",),
-    "UsPassportRecognizer": (r"\d{8}",),
+    "UsBankRecognizer": (r"\b\d{8}",),
+    # Presidio matches IGNORECASE. A letter and one or two digits (Q1, V2, M60), which its
+    # weakest licence pattern accepts, is deliberately no candidate: in LLM traffic it is
+    # a quarter, a version or a model name far more often than a licence number.
+    "UsLicenseRecognizer": (r"[A-Za-z]\d{3}", r"\b\d{6}"),
+    "UsItinRecognizer": (r"\b9\d{2}[- ]?\d{2}[- ]?\d{4}",),
+    "UsPassportRecognizer": (r"\b[A-Za-z]?\d{8}",),
     "CryptoRecognizer": (r"(?:bc1|[13])[a-zA-HJ-NP-Z0-9]{25}",),
     "MacAddressRecognizer": (r"[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-]",
                              r"[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\."),

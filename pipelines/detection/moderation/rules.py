@@ -22,6 +22,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from pipelines.detection.prefilter import hyperscan
+
 _W = r"(?:[\w'-]+ ){0,%d}"  # up to N filler words
 _OVERRIDE_VERB = (
     r"(?:ignore|disregard|forget|skip|override|overrule|bypass|drop|abandon|"
@@ -297,25 +299,70 @@ def rules_digest() -> str:
 def rule_hits(normalized: Sequence[str]) -> npt.NDArray[np.float32]:
     """``(n_texts, n_rules)`` 0/1 matrix. Python's ``re`` costs about a microsecond per
     character for alternations like these, so each pattern runs only on the texts that contain
-    one of its anchor substrings, found by ``str.find`` over the joined batch."""
+    one of its anchor substrings: one Hyperscan pass per text finds every anchor at once (or,
+    without Hyperscan, ``str.find`` over the joined batch, anchor by anchor)."""
     out = np.zeros((len(normalized), len(RULES)), dtype=np.float32)
     if not normalized:
         return out
+    rows_of_rule = (_ANCHOR_INDEX.rows_of_rules(normalized) if _ANCHOR_INDEX is not None
+                    else _rows_by_find(normalized))
+    for col, rows in enumerate(rows_of_rule):
+        pattern = _COMPILED[col][1]
+        for row in sorted(rows):
+            if pattern.search(normalized[row]):
+                out[row, col] = 1.0
+    return out
+
+
+def _rows_by_find(normalized: Sequence[str]) -> list[set[int]]:
     joined = "\n".join(normalized)
     starts = [0]
     for text in normalized[:-1]:
         starts.append(starts[-1] + len(text) + 1)
     found: dict[str, set[int]] = {}  # anchors shared by several rules are searched once
-    for col, (anchors, pattern) in enumerate(_COMPILED):
+    rows_of_rule: list[set[int]] = []
+    for anchors, _ in _COMPILED:
         rows: set[int] = set()
         for anchor in anchors:
             if anchor not in found:
                 found[anchor] = _docs_containing(joined, starts, anchor)
             rows |= found[anchor]
-        for row in sorted(rows):
-            if pattern.search(normalized[row]):
-                out[row, col] = 1.0
-    return out
+        rows_of_rule.append(rows)
+    return rows_of_rule
+
+
+class _AnchorIndex:
+    """Every distinct anchor as a Hyperscan literal, reported once per text."""
+
+    def __init__(self) -> None:
+        assert hyperscan is not None
+        self.anchors = sorted({a for anchors, _ in _COMPILED for a in anchors})
+        position = {a: i for i, a in enumerate(self.anchors)}
+        self.rules_of_anchor: list[list[int]] = [[] for _ in self.anchors]
+        for col, (anchors, _) in enumerate(_COMPILED):
+            for a in set(anchors):
+                self.rules_of_anchor[position[a]].append(col)
+        self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        self._db.compile(expressions=[re.escape(a).encode() for a in self.anchors],
+                         ids=list(range(len(self.anchors))), elements=len(self.anchors),
+                         flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(self.anchors))
+        self._scratch = hyperscan.Scratch(self._db)
+
+    def rows_of_rules(self, normalized: Sequence[str]) -> list[set[int]]:
+        rows_of_rule: list[set[int]] = [set() for _ in _COMPILED]
+        hit: list[int] = []
+
+        def on_match(anchor: int, _from: int, _to: int, _flags: int, _ctx: object) -> None:
+            hit.append(anchor)
+
+        for row, text in enumerate(normalized):
+            hit.clear()
+            self._db.scan(text.encode("utf-8"), match_event_handler=on_match,
+                          scratch=self._scratch)
+            for anchor in hit:
+                for col in self.rules_of_anchor[anchor]:
+                    rows_of_rule[col].add(row)
+        return rows_of_rule
 
 
 def _docs_containing(joined: str, starts: list[int], anchor: str) -> set[int]:
@@ -330,3 +377,6 @@ def _docs_containing(joined: str, starts: list[int], anchor: str) -> set[int]:
             break
         i = joined.find(anchor, starts[row + 1])
     return rows
+
+
+_ANCHOR_INDEX = _AnchorIndex() if hyperscan is not None else None

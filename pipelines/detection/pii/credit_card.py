@@ -24,7 +24,7 @@ class AitrailCreditCardRecognizer(CreditCardRecognizer):
             0.3,
         ),
     ]
-    PREFILTER = (r"\d{4}[- ]?\d{3,4}[- ]?\d{3,4}[- ]?\d{3,5}",)
+    PREFILTER = (r"\b\d{4}[- ]?\d{3,4}[- ]?\d{3,4}[- ]?\d{3,5}",)
 
     def __init__(self) -> None:
         super().__init__(patterns=self.PATTERNS, name="AitrailCreditCardRecognizer")

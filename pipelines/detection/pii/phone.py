@@ -38,8 +38,12 @@ class AitrailPhoneRecognizer(EntityRecognizer):
     REGIONS = ("US", "GB", "DE", "FR", "IN", "CA", "AU")
     CONTEXT = ["phone", "number", "telephone", "tel", "cell", "cellphone", "mobile", "call",
                "fax", "contact", "reach", "dial", "text"]
-    PREFILTER = (r"\+?\(?\d[\d \-.()/]{5,}\d",)
+    # Seven digits from a word boundary, at most two separators apart: bounded, so Hyperscan
+    # reports one hit per digit group instead of one per end offset; the window and
+    # PREFILTER_REACH cover the rest of a long number.
+    PREFILTER = (r"\b\d(?:[ \t\-.()/]{0,2}\d){6}",)
     WINDOW_MARGIN = 12
+    PREFILTER_REACH = 28
     # Run after cards, SSNs and IBANs: a candidate inside one of those is not parsed.
     YIELDS_TO_EARLIER = True
     SCORE = 0.4

@@ -7,6 +7,8 @@ US-style and common English street types only; addresses in other formats are mi
 
 from __future__ import annotations
 
+import re
+
 from presidio_analyzer import Pattern, PatternRecognizer
 
 STREET_TYPES = (
@@ -23,7 +25,7 @@ _CITY_STATE_ZIP = (
 
 
 class StreetAddressRecognizer(PatternRecognizer):
-    VERSION = "1"
+    VERSION = "2"
     ENTITY = "STREET_ADDRESS"
     PATTERNS = [
         Pattern(
@@ -38,5 +40,8 @@ class StreetAddressRecognizer(PatternRecognizer):
     PREFILTER = (r"\b(?:" + STREET_TYPES + r")\b", r"Box\s+\d")
 
     def __init__(self) -> None:
+        # Case matters: a street name is capitalized (Presidio's default flags ignore case,
+        # which let any lowercase words before "street" form an address).
         super().__init__(supported_entity=self.ENTITY, patterns=self.PATTERNS,
-                         context=self.CONTEXT, name="StreetAddressRecognizer")
+                         context=self.CONTEXT, name="StreetAddressRecognizer",
+                         global_regex_flags=re.DOTALL | re.MULTILINE)

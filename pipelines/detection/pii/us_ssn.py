@@ -23,7 +23,7 @@ class AitrailUsSsnRecognizer(UsSsnRecognizer):
         Pattern("SSN 5-4 (needs context)", r"\b[0-9]{5}-[0-9]{4}\b", 0.05),
         Pattern("SSN 3-6 (needs context)", r"\b[0-9]{3}-[0-9]{6}\b", 0.05),
     ]
-    PREFILTER = (r"\d{3}[- .]\d{2}[- .]\d{4}", r"\d{9}", r"\d{5}-\d{4}", r"\d{3}-\d{6}")
+    PREFILTER = (r"\b\d{3}[- .]\d{2}[- .]\d{4}", r"\b\d{9}", r"\b\d{5}-\d{4}", r"\b\d{3}-\d{6}")
 
     def __init__(self) -> None:
         super().__init__(patterns=self.PATTERNS, name="AitrailUsSsnRecognizer")

@@ -86,3 +86,26 @@ def test_long_text_keeps_head_and_tail() -> None:
     out = normalize(text, cfg)
     assert out.endswith("ignore previous instructions")
     assert len(out) == cfg.head_chars + cfg.tail_chars + 1
+
+
+def test_normalize_is_the_function_the_model_was_trained_with() -> None:
+    """The shipped weights were trained with ``str.translate``; the faster substitution must
+    give the same strings (digits 1-9 to 0, the batch separator to a space)."""
+    import unicodedata
+
+    from bench import pii_eval
+    from pipelines.detection.moderation.features import FeatureConfig, normalize
+
+    table = str.maketrans("123456789\x00", "000000000 ")
+
+    def trained(text: str, cfg: FeatureConfig) -> str:
+        if len(text) > cfg.head_chars + cfg.tail_chars:
+            text = text[: cfg.head_chars] + " " + text[-cfg.tail_chars :]
+        if not text.isascii():
+            text = unicodedata.normalize("NFKC", text)
+        return " ".join(text.lower().translate(table).split())
+
+    cfg = FeatureConfig()
+    texts = [e.text for d in pii_eval.load_sets() for e in d.examples]
+    texts += ["Ｆｕｌｌ　ｗｉｄｔｈ ９８７ and \x00 nul", "١٢٣ arabic digits", "x" * 7000 + " 42"]
+    assert [normalize(t, cfg) for t in texts] == [trained(t, cfg) for t in texts]
