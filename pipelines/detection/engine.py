@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -70,6 +71,15 @@ PRESIDIO_PREFILTERS: dict[str, tuple[str, ...]] = {
                              r"[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\."),
 }
 
+# Recognizers whose every match lies inside the pre-filter hit and the whitespace-delimited
+# text around it (one token, or a number the hit already spans): their window is the hit
+# widened to whitespace, not WINDOW_MARGIN characters each side. Context words are looked up
+# in the whole text, so a small window loses nothing (test_the_prefilter_never_loses_...).
+TOKEN_WINDOW = frozenset({
+    "UsLicenseRecognizer", "UsBankRecognizer", "UsPassportRecognizer", "EmailRecognizer",
+    "CryptoRecognizer", "MacAddressRecognizer", "IpRecognizer",
+})
+
 TextStage = Callable[[Sequence[str]], list[list[Finding]]]
 
 
@@ -79,6 +89,8 @@ class Member:
     entities: list[str]
     context: tuple[str, ...]
     version: str
+    margin: int = WINDOW_MARGIN
+    reach: int = 0
 
     @property
     def name(self) -> str:
@@ -175,9 +187,7 @@ class AitrailDetector:
                          if not any(a <= s[0] and s[1] <= b for a, b in taken)]
                 if not spans:
                     continue
-            margin = getattr(member.recognizer, "WINDOW_MARGIN", WINDOW_MARGIN)
-            reach = getattr(member.recognizer, "PREFILTER_REACH", 0)
-            for start, end in windows(spans, text, margin, reach):
+            for start, end in windows(spans, text, member.margin, member.reach):
                 found = member.recognizer.analyze(
                     text[start:end], member.entities, None  # type: ignore[arg-type]
                 )
@@ -207,7 +217,9 @@ class AitrailDetector:
 
     def _finding(self, r: RecognizerResult) -> Finding:
         meta = r.recognition_metadata or {}
-        return Finding(
+        # Built from values the engine has just checked (spans inside the text, scores in
+        # 0..1), so pydantic's validation is skipped: it was a tenth of a dense scan.
+        return Finding.model_construct(
             entity_type=r.entity_type, start=r.start, end=r.end, score=round(float(r.score), 4),
             detector=str(meta.get("recognizer_name", "unknown")),
             detector_version=f"{self.version}; {meta.get('aitrail_version', 'presidio')}",
@@ -288,8 +300,11 @@ def _whole_text_spans(findings: list[list[Finding]], texts: Sequence[str]) -> li
 
 def _member(recognizer: EntityRecognizer) -> Member:
     context = tuple(w.strip().lower() for w in (recognizer.context or []) if w.strip())
-    version = f"{type(recognizer).__name__}/{getattr(recognizer, 'VERSION', 'presidio-2.2.366')}"
-    return Member(recognizer, list(recognizer.supported_entities), context, version)
+    kind = type(recognizer).__name__
+    version = f"{kind}/{getattr(recognizer, 'VERSION', 'presidio-2.2.366')}"
+    margin = getattr(recognizer, "WINDOW_MARGIN", 0 if kind in TOKEN_WINDOW else WINDOW_MARGIN)
+    return Member(recognizer, list(recognizer.supported_entities), context, version,
+                  margin, getattr(recognizer, "PREFILTER_REACH", 0))
 
 
 def _prefilter_of(member: Member) -> tuple[str, ...]:
@@ -318,17 +333,38 @@ def _resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]
     (under ``CONFIDENT_SCORE``) yields to any confident finding it overlaps but not to other
     weak ones: nothing says whether nine bare digits are an SSN, a passport or a bank account
     number, so each possible reading is kept, as Presidio keeps them."""
+    taken = _DisjointSpans()
     confident: list[RecognizerResult] = []
-    weak: list[RecognizerResult] = []
+    candidates: list[RecognizerResult] = []
     for r in sorted(results, key=lambda r: (-r.score, -(r.end - r.start), r.start)):
         if r.score >= CONFIDENT_SCORE:
-            if all(_apart(r, k) for k in confident):
+            if taken.add_if_free(r.start, r.end):
                 confident.append(r)
-        elif all(_apart(r, k) for k in confident) and all(
-                (r.start, r.end, r.entity_type) != (k.start, k.end, k.entity_type) for k in weak):
-            weak.append(r)
-    return sorted(confident + weak, key=lambda r: (r.start, r.entity_type))
+        else:
+            candidates.append(r)
+    weak: dict[tuple[int, int, str], RecognizerResult] = {}
+    for r in candidates:
+        if taken.is_free(r.start, r.end):
+            weak.setdefault((r.start, r.end, r.entity_type), r)
+    return sorted(confident + list(weak.values()), key=lambda r: (r.start, r.entity_type))
 
 
-def _apart(a: RecognizerResult, b: RecognizerResult) -> bool:
-    return a.end <= b.start or a.start >= b.end
+class _DisjointSpans:
+    """Disjoint spans kept sorted, so an overlap test is two neighbours, not a scan."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def is_free(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start)
+        return (i == 0 or self.ends[i - 1] <= start) and (
+            i == len(self.starts) or end <= self.starts[i])
+
+    def add_if_free(self, start: int, end: int) -> bool:
+        if not self.is_free(start, end):
+            return False
+        i = bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+        return True

@@ -6,6 +6,7 @@ import pytest
 
 from pipelines.detection.engine import CONFIDENT_SCORE, IDENTIFIER_TYPES, AitrailDetector
 from pipelines.detection.prefilter import Prefilter, windows
+from schemas.records import Finding
 
 TEXTS = [
     "Réunion à Zürich: écrivez à jean.dupont@example.fr ou appelez le 415-555-0132 ✓",
@@ -40,6 +41,7 @@ def test_every_finding_names_its_detector_and_versions(detectors) -> None:  # ty
             assert f.detector and f.detector != "unknown"
             assert f.detector_version.startswith("aitrail-engine/")
             assert 0.4 <= f.score <= 1
+            assert Finding.model_validate(f.model_dump()) == f  # built without validation
 
 
 def test_redaction_replaces_each_finding(detectors) -> None:  # type: ignore[no-untyped-def]
@@ -178,7 +180,6 @@ def test_the_prefilter_never_loses_a_match_the_recognizer_makes_on_the_whole_tex
     recognizer finds on the whole text, it also finds on the engine's windows."""
     from bench import pii_eval
     from bench.bench_detect import samples
-    from pipelines.detection.engine import WINDOW_MARGIN
 
     engine = detectors[0]
     sets = pii_eval.load_sets()
@@ -194,9 +195,7 @@ def test_the_prefilter_never_loses_a_match_the_recognizer_makes_on_the_whole_tex
             if not whole:
                 continue
             found = set()
-            for start, end in windows(hits.get(index, []), text,
-                                      getattr(r, "WINDOW_MARGIN", WINDOW_MARGIN),
-                                      getattr(r, "PREFILTER_REACH", 0)):
+            for start, end in windows(hits.get(index, []), text, member.margin, member.reach):
                 found |= {(x.entity_type, x.start + start, x.end + start) for x in
                           r.analyze(text[start:end], member.entities, None)}  # type: ignore[arg-type]
             lost += [(member.name, text[s:e]) for _, s, e in whole - found]
