@@ -132,6 +132,9 @@ class NameRecognizer(EntityRecognizer):
     def load(self) -> None:  # the word lists load in __init__ (shared, cached per process)
         return None
 
+    def clear_caches(self) -> None:
+        self.tagger.clear_caches()
+
     def analyze(self, text: str, entities: list[str],
                 nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
         wanted = set(entities or self.ENTITIES)
