@@ -12,7 +12,9 @@ needs a phone context word.
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass
 
 import phonenumbers
 import regex
@@ -30,6 +32,47 @@ _DATE_SHAPE = re.compile(
     r"^(?:\d{1,2}([/.\-])\d{1,2}\1\d{2,4}|\d{4}([/.\-])\d{1,2}\2\d{1,2})(?: \d{1,2})?$")
 _BARE_DIGITS = re.compile(r"^\d+$")
 _EXTENSION = re.compile(r"\s*(?:x|ext\.?|extension)\s*\d{1,6}$", re.IGNORECASE)
+
+
+MAX_STRIPPED = 6
+
+
+@dataclass(frozen=True)
+class _Region:
+    """What libphonenumber's metadata says about a region's national numbers."""
+
+    code: str
+    country_code: int
+    lengths: frozenset[int]  # possible lengths of a national significant number
+    national_prefix: str  # national prefix for parsing, e.g. the trunk 0 or 1
+    international_prefix: re.Pattern[str]
+
+    @property
+    def parse_key(self) -> tuple[int, str, str]:
+        return (self.country_code, self.national_prefix, self.international_prefix.pattern)
+
+    def may_hold(self, digits: str) -> bool:
+        """False only when no reading of ``digits`` as dialled here has a possible length."""
+        if self.international_prefix.match(digits):
+            return True
+        # Parsing may drop a country code without its +, a trunk prefix, a carrier code:
+        # up to MAX_STRIPPED leading digits in all, never more (a test compares verdicts).
+        n = len(digits)
+        return any(n - k in self.lengths for k in range(MAX_STRIPPED + 1))
+
+
+@functools.cache
+def _regions(codes: tuple[str, ...]) -> tuple[_Region, ...]:
+    out = []
+    for code in codes:
+        meta = phonenumbers.PhoneMetadata.metadata_for_region(code)
+        out.append(_Region(
+            code, phonenumbers.country_code_for_region(code),
+            frozenset(meta.general_desc.possible_length),
+            meta.national_prefix_for_parsing or "",
+            re.compile(meta.international_prefix or "(?!)"),
+        ))
+    return tuple(out)
 
 
 class AitrailPhoneRecognizer(EntityRecognizer):
@@ -61,7 +104,7 @@ class AitrailPhoneRecognizer(EntityRecognizer):
         for match in _CANDIDATE.finditer(text):
             candidate = match.group()
             digits = sum(c.isdigit() for c in _EXTENSION.sub("", candidate))
-            if not 7 <= digits <= 15 or not self._valid(candidate):
+            if not 7 <= digits <= 15 or _never_a_phone(candidate) or not self._valid(candidate):
                 continue
             results.append(RecognizerResult(
                 self.ENTITY, match.start(), match.end(), self.SCORE,
@@ -70,6 +113,9 @@ class AitrailPhoneRecognizer(EntityRecognizer):
         return results
 
     def _valid(self, candidate: str) -> bool:
+        """Valid for one of ``REGIONS`` (or, with a + or an international call prefix, for
+        the country it names). Regions whose numbers can never have this many digits are not
+        parsed, and regions that parse alike (US and CA) share one parse."""
         number = _EXTENSION.sub("", candidate)
         if number.startswith("00"):
             number = "+" + number[2:]
@@ -78,17 +124,34 @@ class AitrailPhoneRecognizer(EntityRecognizer):
                 return bool(phonenumbers.is_valid_number(phonenumbers.parse(number, None)))
             except phonenumbers.NumberParseException:
                 return False
-        for region in self.REGIONS:
-            try:
-                parsed = phonenumbers.parse(number, region)
-            except phonenumbers.NumberParseException:
+        digits = "".join(c for c in number if c.isdigit())
+        parses: dict[tuple[int, str, str], phonenumbers.PhoneNumber | None] = {}
+        for region in _regions(self.REGIONS):
+            if not region.may_hold(digits):
                 continue
-            if phonenumbers.is_valid_number_for_region(parsed, region):
+            if region.parse_key not in parses:
+                try:
+                    parses[region.parse_key] = phonenumbers.parse(number, region.code)
+                except phonenumbers.NumberParseException:
+                    parses[region.parse_key] = None
+            parsed = parses[region.parse_key]
+            if parsed is None:
+                continue
+            if parsed.country_code == region.country_code:
+                if phonenumbers.is_valid_number_for_region(parsed, region.code):
+                    return True
+            elif phonenumbers.is_valid_number(parsed):  # an international call prefix
                 return True
         return False
 
     def keep(self, text: str, result: RecognizerResult, has_context: bool) -> bool:
         value = text[result.start:result.end].strip()
-        if _SSN_SHAPE.match(value) or _IP_SHAPE.match(value) or _DATE_SHAPE.match(value):
+        if _never_a_phone(value):
             return False
         return not (_BARE_DIGITS.match(value) and not has_context)
+
+
+def _never_a_phone(value: str) -> bool:
+    """SSN, dotted-quad and date shapes: checked before parsing, and again in ``keep``."""
+    value = value.strip()
+    return bool(_SSN_SHAPE.match(value) or _IP_SHAPE.match(value) or _DATE_SHAPE.match(value))

@@ -38,3 +38,49 @@ def test_dates_are_not_phone_numbers(phones, text: str) -> None:  # type: ignore
 def test_a_number_never_runs_across_a_line_break(phones) -> None:  # type: ignore[no-untyped-def]
     text = "phone: (415) 555-0132\n7 items"
     assert phones(text) == ["(415) 555-0132"]
+
+
+def test_skipping_impossible_regions_changes_no_verdict() -> None:
+    """The length pre-check and the shared US/CA parse give the verdicts of parsing every
+    candidate in every region."""
+    import random
+
+    import phonenumbers
+
+    from bench import pii_eval
+    from pipelines.detection.pii.phone import _CANDIDATE, AitrailPhoneRecognizer
+
+    recognizer = AitrailPhoneRecognizer()
+
+    def every_region(candidate: str) -> bool:
+        number = candidate
+        if number.startswith("00"):
+            number = "+" + number[2:]
+        if number.startswith("+"):
+            try:
+                return bool(phonenumbers.is_valid_number(phonenumbers.parse(number, None)))
+            except phonenumbers.NumberParseException:
+                return False
+        for region in recognizer.REGIONS:
+            try:
+                parsed = phonenumbers.parse(number, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if parsed.country_code == phonenumbers.country_code_for_region(region):
+                if phonenumbers.is_valid_number_for_region(parsed, region):
+                    return True
+            elif phonenumbers.is_valid_number(parsed):
+                return True
+        return False
+
+    texts = [e.text for d in pii_eval.load_sets() for e in d.examples]
+    candidates = {m.group() for t in texts for m in _CANDIDATE.finditer(t)}
+    rng = random.Random(7)
+    for _ in range(3000):
+        body = "".join(rng.choice("0123456789") for _ in range(rng.randint(7, 13)))
+        prefix = rng.choice(["", "", "0", "1", "011", "011 44 ", "0011 ", "44 ", "91"])
+        sep = rng.choice(["", " ", "-", "."])
+        candidates.add(prefix + sep.join([body[:3], body[3:6], body[6:]]).strip(sep))
+    verdicts = {c: recognizer._valid(c) for c in candidates}
+    assert sum(verdicts.values()) > 100
+    assert verdicts == {c: every_region(c) for c in candidates}
