@@ -66,6 +66,8 @@ def _regions(codes: tuple[str, ...]) -> tuple[_Region, ...]:
     out = []
     for code in codes:
         meta = phonenumbers.PhoneMetadata.metadata_for_region(code)
+        if meta is None or meta.general_desc is None:
+            raise ValueError(f"libphonenumber has no metadata for region {code!r}")
         out.append(_Region(
             code, phonenumbers.country_code_for_region(code),
             frozenset(meta.general_desc.possible_length),
