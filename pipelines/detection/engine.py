@@ -26,6 +26,7 @@ import regex
 
 from pipelines.detection import offline  # noqa: F401  (before presidio)
 from pipelines.detection.base import ScanResult
+from pipelines.detection.patterns import analyze_patterns, uses_presidio_analyze
 from pipelines.detection.prefilter import Prefilter, windows
 from schemas.records import Finding
 
@@ -91,10 +92,18 @@ class Member:
     version: str
     margin: int = WINDOW_MARGIN
     reach: int = 0
+    plain_patterns: bool = False  # run by pipelines.detection.patterns, same results
 
     @property
     def name(self) -> str:
         return str(getattr(self.recognizer, "name", type(self.recognizer).__name__))
+
+    def analyze(self, text: str) -> list[RecognizerResult]:
+        if self.plain_patterns:
+            return analyze_patterns(self.recognizer, text)  # type: ignore[arg-type]
+        found: list[RecognizerResult] = self.recognizer.analyze(
+            text, self.entities, None)  # type: ignore[arg-type]
+        return found
 
 
 def default_recognizers() -> list[EntityRecognizer]:
@@ -196,9 +205,7 @@ class AitrailDetector:
                 if not spans:
                     continue
             for start, end in windows(spans, text, member.margin, member.reach):
-                found = member.recognizer.analyze(
-                    text[start:end], member.entities, None  # type: ignore[arg-type]
-                )
+                found = member.analyze(text[start:end])
                 for r in found:
                     r.start += start
                     r.end += start
@@ -312,7 +319,8 @@ def _member(recognizer: EntityRecognizer) -> Member:
     version = f"{kind}/{getattr(recognizer, 'VERSION', 'presidio-2.2.366')}"
     margin = getattr(recognizer, "WINDOW_MARGIN", 0 if kind in TOKEN_WINDOW else WINDOW_MARGIN)
     return Member(recognizer, list(recognizer.supported_entities), context, version,
-                  margin, getattr(recognizer, "PREFILTER_REACH", 0))
+                  margin, getattr(recognizer, "PREFILTER_REACH", 0),
+                  uses_presidio_analyze(recognizer))
 
 
 def _prefilter_of(member: Member) -> tuple[str, ...]:
