@@ -58,8 +58,10 @@ OTHER_NUMBER_WORDS_BEFORE = 3
 # offset, and inside a run of digits only the first offset is a word boundary.
 PRESIDIO_PREFILTERS: dict[str, tuple[str, ...]] = {
     "EmailRecognizer": (r"\w@\w",),
-    "IpRecognizer": (r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}",
-                     r"[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:"),
+    # IPv6: compressed forms contain "::", full ones six colons (seven, or six before an
+    # IPv4 tail); clock times like 09:15:30 are no candidates.
+    "IpRecognizer": (r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}", r"::",
+                     r"[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){5}:"),
     "UsBankRecognizer": (r"\b\d{8}",),
     # Presidio matches IGNORECASE. A letter and one or two digits (Q1, V2, M60), which its
     # weakest licence pattern accepts, is deliberately no candidate: in LLM traffic it is
