@@ -234,9 +234,7 @@ class AitrailDetector:
 
     def _finding(self, r: RecognizerResult) -> Finding:
         meta = r.recognition_metadata or {}
-        # Built from values the engine has just checked (spans inside the text, scores in
-        # 0..1), so pydantic's validation is skipped: it was a tenth of a dense scan.
-        return Finding.model_construct(
+        return Finding(
             entity_type=r.entity_type, start=r.start, end=r.end, score=round(float(r.score), 4),
             detector=str(meta.get("recognizer_name", "unknown")),
             detector_version=f"{self.version}; {meta.get('aitrail_version', 'presidio')}",
