@@ -57,7 +57,7 @@ OTHER_NUMBER_WORDS_BEFORE = 3
 # where the recognizer's own pattern starts with one: Hyperscan reports a match per start
 # offset, and inside a run of digits only the first offset is a word boundary.
 PRESIDIO_PREFILTERS: dict[str, tuple[str, ...]] = {
-    "EmailRecognizer": (r"\w@\w",),
+    "EmailRecognizer": (r"[\w\x80-\xff]@[\w\x80-\xff]",),  # josé@..., as Presidio's \w
     # IPv6: compressed forms contain "::", full ones six colons (seven, or six before an
     # IPv4 tail); clock times like 09:15:30 are no candidates.
     "IpRecognizer": (r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}", r"::",

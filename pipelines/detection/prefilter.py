@@ -8,7 +8,7 @@ only the recognizers that were hit, only on windows around the hits.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import codecs
 from collections import defaultdict
 from collections.abc import Sequence
 from types import ModuleType
@@ -53,7 +53,11 @@ class Prefilter:
                 m: spans for m, rx in self._compiled.items()
                 if (spans := [mt.span() for mt in rx.finditer(text)])
             }
-        data = text.encode("utf-8")
+        # One byte per character, so Hyperscan's offsets are character offsets: Latin-1 for
+        # what it can encode, and a letter for anything else (a CJK or Cyrillic character is
+        # a word character to Python's \b, as "x" is). Patterns only match ASCII classes
+        # (and \x80-\xff as "a letter"), so this never loses a candidate; a test checks it.
+        data = text.encode("latin-1", errors=_ONE_LETTER)
         # Hyperscan reports every end offset of a match; one span per start is enough.
         found: dict[int, dict[int, int]] = defaultdict(dict)
 
@@ -63,34 +67,16 @@ class Prefilter:
                 ends[start] = end
 
         self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
-        if not found:
-            return {}
-        if len(data) == len(text):  # ASCII: byte offsets are character offsets
-            return {m: sorted(ends.items()) for m, ends in found.items()}
-        to_char = _CharOffsets(text)
-        return {m: [(to_char(s), to_char(e)) for s, e in sorted(ends.items())]
-                for m, ends in found.items()}
+        return {m: sorted(ends.items()) for m, ends in found.items()}
 
 
-class _CharOffsets:
-    """Byte offset in the UTF-8 encoding → character offset, for text that is not ASCII."""
-
-    def __init__(self, text: str) -> None:
-        self._byte_starts: list[int] = []  # byte offset just after each multi-byte character
-        self._extra: list[int] = []  # bytes beyond one per character, up to and including it
-        extra = 0
-        for found in _NON_ASCII.finditer(text):
-            char = found.group()
-            extra += len(char.encode("utf-8")) - 1
-            self._byte_starts.append(found.start() + extra + 1)
-            self._extra.append(extra)
-
-    def __call__(self, byte_offset: int) -> int:
-        i = bisect_right(self._byte_starts, byte_offset)
-        return byte_offset - (self._extra[i - 1] if i else 0)
+def _one_letter_each(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeEncodeError)
+    return "x" * (error.end - error.start), error.end
 
 
-_NON_ASCII = regex.compile(r"[^\x00-\x7f]")
+_ONE_LETTER = "aitrail-one-letter"
+codecs.register_error(_ONE_LETTER, _one_letter_each)
 
 
 def windows(spans: Sequence[Span], text: str, margin: int, reach: int = 0) -> list[Span]:

@@ -203,3 +203,15 @@ def test_the_prefilter_never_loses_a_match_the_recognizer_makes_on_the_whole_tex
                   if name == "UsLicenseRecognizer" and re.fullmatch(r"[A-Za-z]\d{1,2}", value)]
     assert deliberate, "the licence exception is documented; drop it here if it goes"
     assert sorted(set(lost) - set(deliberate)) == []
+
+
+def test_non_latin_text_keeps_its_candidates() -> None:
+    """Hyperscan scans one byte per character: Latin-1, and a letter for anything beyond."""
+    text = "Имя: 王小明 tel 415-555-0132 — josé@example.com 中123456789 🎉 078051121"
+    engine = AitrailDetector(text_stages=[])
+    (result,) = engine.scan([text])
+    found = {(f.entity_type, text[f.start:f.end]) for f in result.findings}
+    assert ("EMAIL_ADDRESS", "josé@example.com") in found
+    assert ("US_SSN", "078051121") in found
+    spans = engine.prefilter.hits(text)
+    assert all(0 <= s < e <= len(text) for hits in spans.values() for s, e in hits)
