@@ -25,7 +25,8 @@ import numpy.typing as npt
 
 from pipelines.detection.moderation.features import (
     FeatureConfig,
-    featurize_normalized,
+    PaddedFeatures,
+    featurize_padded,
     normalize,
 )
 from pipelines.detection.moderation.rules import RULE_NAMES, rule_hits, rules_digest
@@ -35,7 +36,14 @@ DETECTOR_NAME = "aitrail-moderation"
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 WEIGHTS_FILE = "moderation.npz"
 META_FILE = "moderation.json"
-BATCH = 256  # texts per numpy pass: bounds the (n-grams x categories) temporary to ~50 MB
+BATCH = 256  # texts normalised and rule-matched together
+# Texts are scored in blocks of similar length, padded to the longest: at most BLOCK_CHARS
+# characters (padding included; about ten 8-byte temporaries per character), and at most
+# BLOCK_PADDING of padding, since a block's fixed cost is about that of 2,000 characters.
+BLOCK_CHARS = 32768
+BLOCK_PADDING = 2048
+# Weight rows gathered at a time: 128 KB as float32, 256 KB widened, so they stay in L2.
+GATHER_ROWS = 4096
 
 
 class ModelFileError(RuntimeError):
@@ -54,6 +62,37 @@ def write_weights(path: Path, hashed: npt.NDArray[Any], rules: npt.NDArray[Any],
             info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, buf.getvalue(), compresslevel=9)
+
+
+def _aligned(arr: npt.NDArray[Any]) -> npt.NDArray[np.float32]:
+    """A float32 C-contiguous copy starting on a 64-byte boundary: every row of 8 weights is
+    then within one cache line."""
+    buf = np.empty(arr.size + 16, dtype=np.float32)
+    skip = (-buf.ctypes.data % 64) // buf.itemsize
+    out = buf[skip : skip + arr.size].reshape(arr.shape)
+    out[...] = arr
+    return out
+
+
+def _blocks(lengths: list[int], budget: int, max_padding: int) -> list[list[int]]:
+    """Text indices in blocks of similar length, taken in order of length: a block ends before
+    the text that would take its padded size (count times the longest length plus one) past
+    ``budget``, or its padding (the padded size less the texts' own lengths plus one) past
+    ``max_padding``. A longer text is a block of its own."""
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    blocks: list[list[int]] = []
+    block: list[int] = []
+    used = 0  # sum of (length + 1) over the block
+    for i in order:
+        padded = (len(block) + 1) * (lengths[i] + 1)
+        if block and (padded > budget or padded - used - lengths[i] - 1 > max_padding):
+            blocks.append(block)
+            block, used = [], 0
+        block.append(i)
+        used += lengths[i] + 1
+    if block:
+        blocks.append(block)
+    return blocks
 
 
 class ModerationDetector:
@@ -82,11 +121,14 @@ class ModerationDetector:
         self.categories: tuple[str, ...] = tuple(meta["categories"])
         self.config = FeatureConfig.from_json(meta["features"])
         with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
-            self._hashed = npz["hashed"].astype(np.float32)
-            self._rules = npz["rules"].astype(np.float32)
-            self._bias = npz["bias"].astype(np.float32)
-        if self._hashed.shape != (1 << self.config.bits, len(self.categories)):
-            raise ModelFileError(f"weights shape {self._hashed.shape} does not match metadata")
+            hashed, rules, bias = npz["hashed"], npz["rules"], npz["bias"]
+        if hashed.shape != (1 << self.config.bits, len(self.categories)):
+            raise ModelFileError(f"weights shape {hashed.shape} does not match metadata")
+        # float32 (8 MB, and the float16 weights are exact in it) plus a row of zeros, the
+        # bucket of featurize_padded's padding; gathered rows are summed in float64
+        self._hashed = _aligned(np.vstack([hashed, np.zeros((1, hashed.shape[1]))]))
+        self._rules = rules.astype(np.float64)
+        self._bias = bias.astype(np.float64)
         thresholds = meta.get("thresholds") or {}
         self.thresholds = np.array([float(thresholds.get(c, 0.5)) for c in self.categories],
                                    dtype=np.float64)
@@ -95,22 +137,54 @@ class ModerationDetector:
         return (type(self), (str(self.model_dir),))
 
     def logits(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """``(n_texts, n_categories)`` log-odds: bias + rule weights + the hashed n-grams' sum."""
         out = np.empty((len(texts), len(self.categories)), dtype=np.float64)
+        narrow = np.empty((GATHER_ROWS, len(self.categories)), dtype=np.float32)
+        gathered = np.empty((GATHER_ROWS, len(self.categories)), dtype=np.float64)
         for start in range(0, len(texts), BATCH):
-            batch = texts[start : start + BATCH]
-            norm = [normalize(t, self.config) for t in batch]
-            acc = rule_hits(norm) @ self._rules + self._bias
-            for docs, idx, val in featurize_normalized(norm, self.config):
-                if len(docs) == 0:
-                    continue
-                # each chunk is sorted by row: sum each present row's slice in one pass
-                rows = np.flatnonzero(np.bincount(docs, minlength=len(batch)))
-                bounds = np.searchsorted(docs, rows)
-                contrib = np.take(self._hashed, idx, axis=0)
-                np.multiply(contrib, val[:, None], out=contrib)
-                acc[rows] += np.add.reduceat(contrib, bounds, axis=0)
-            out[start : start + len(batch)] = acc
+            norm = [normalize(t, self.config) for t in texts[start : start + BATCH]]
+            acc = out[start : start + len(norm)]
+            np.matmul(rule_hits(norm), self._rules, out=acc)
+            acc += self._bias
+            for rows in _blocks([len(t) for t in norm], BLOCK_CHARS, BLOCK_PADDING):
+                feats = featurize_padded([norm[i] for i in rows], self.config)
+                acc[rows] += self._ngram_logits(feats, narrow, gathered)
         return out
+
+    def _ngram_logits(self, feats: PaddedFeatures, narrow: npt.NDArray[np.float32],
+                      gathered: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Each text's ``scale * (signs @ weights[buckets])`` per family: a gather of weight
+        rows into ``narrow`` (as many texts at a time as fit; the buffers are reused so that
+        they stay in cache), widened into ``gathered``, and a batched matrix-vector product,
+        one BLAS call per text. The float16 weights are multiples of 2**-24, so float64 holds
+        every partial sum below 2**29 of them (times +-1) exactly: a text's sums do not depend
+        on the order in which BLAS adds, nor on the padding or the other texts of the block."""
+        k = len(feats.char_scale)
+        n_cat = len(self.categories)
+        char = np.zeros((k, 1, n_cat), dtype=np.float64)
+        word = np.zeros((k, 1, n_cat), dtype=np.float64)
+        for idx, sign, out in ((feats.char_idx, feats.char_sign, char),
+                               (feats.word_idx, feats.word_sign, word)):
+            width = idx.shape[1]
+            if width == 0:
+                continue
+            step = len(gathered) // width
+            if step == 0:  # a text too long for the buffers
+                step = 1
+                gathered = np.empty((width, n_cat), dtype=np.float64)
+                narrow = np.empty((width, n_cat), dtype=np.float32)
+            for lo in range(0, k, step):
+                part = idx[lo : lo + step]
+                got = gathered[: part.size]
+                np.take(self._hashed, part.ravel(), axis=0, out=narrow[: part.size],
+                        mode="clip")
+                got[...] = narrow[: part.size]
+                out[lo : lo + step] += np.matmul(sign[lo : lo + step, None, :],
+                                                 got.reshape(*part.shape, n_cat))
+        char *= feats.char_scale[:, None, None]
+        word *= feats.word_scale[:, None, None]
+        char += word
+        return char[:, 0]
 
     def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """``(n_texts, n_categories)`` probabilities, columns in ``self.categories`` order."""

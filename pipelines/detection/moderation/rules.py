@@ -15,9 +15,14 @@ detector refuses to load weights trained with a different one.
 from __future__ import annotations
 
 import bisect
+import codecs
+import functools
 import hashlib
 import re
+import warnings
 from collections.abc import Sequence
+from types import ModuleType
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -297,16 +302,32 @@ def rules_digest() -> str:
 
 
 def rule_hits(normalized: Sequence[str]) -> npt.NDArray[np.float32]:
-    """``(n_texts, n_rules)`` 0/1 matrix. Python's ``re`` costs about a microsecond per
-    character for alternations like these, so each pattern runs only on the texts that contain
-    one of its anchor substrings: one Hyperscan pass per text finds every anchor at once (or,
-    without Hyperscan, ``str.find`` over the joined batch, anchor by anchor)."""
+    """``(n_texts, n_rules)`` 0/1 matrix: a rule hits a text that contains one of its anchors
+    and matches its pattern (``re.search``).
+
+    Python's ``re`` costs about a microsecond per character for alternations like these, so
+    with Hyperscan one pass per text finds every anchor and every place a pattern could match
+    (see :class:`_RuleScanner`), and ``re`` confirms only those rules, which rarely hit.
+    Without Hyperscan, ``str.find`` over the joined batch finds the anchors, anchor by anchor,
+    and ``re`` runs on every text containing one of a rule's anchors."""
+    scanner = _rule_scanner()
+    return _hits_by_scan(normalized, scanner) if scanner else _hits_by_find(normalized)
+
+
+def _hits_by_scan(normalized: Sequence[str], scanner: _RuleScanner) -> npt.NDArray[np.float32]:
+    out = np.zeros((len(normalized), len(RULES)), dtype=np.float32)
+    for row, text in enumerate(normalized):
+        for col in scanner.candidates(text):
+            if _COMPILED[col][1].search(text):
+                out[row, col] = 1.0
+    return out
+
+
+def _hits_by_find(normalized: Sequence[str]) -> npt.NDArray[np.float32]:
     out = np.zeros((len(normalized), len(RULES)), dtype=np.float32)
     if not normalized:
         return out
-    rows_of_rule = (_ANCHOR_INDEX.rows_of_rules(normalized) if _ANCHOR_INDEX is not None
-                    else _rows_by_find(normalized))
-    for col, rows in enumerate(rows_of_rule):
+    for col, rows in enumerate(_rows_by_find(normalized)):
         pattern = _COMPILED[col][1]
         for row in sorted(rows):
             if pattern.search(normalized[row]):
@@ -331,40 +352,6 @@ def _rows_by_find(normalized: Sequence[str]) -> list[set[int]]:
     return rows_of_rule
 
 
-class _AnchorIndex:
-    """Every distinct anchor as a Hyperscan literal, reported once per text."""
-
-    def __init__(self) -> None:
-        assert hyperscan is not None
-        self.anchors = sorted({a for anchors, _ in _COMPILED for a in anchors})
-        position = {a: i for i, a in enumerate(self.anchors)}
-        self.rules_of_anchor: list[list[int]] = [[] for _ in self.anchors]
-        for col, (anchors, _) in enumerate(_COMPILED):
-            for a in set(anchors):
-                self.rules_of_anchor[position[a]].append(col)
-        self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        self._db.compile(expressions=[re.escape(a).encode() for a in self.anchors],
-                         ids=list(range(len(self.anchors))), elements=len(self.anchors),
-                         flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(self.anchors))
-        self._scratch = hyperscan.Scratch(self._db)
-
-    def rows_of_rules(self, normalized: Sequence[str]) -> list[set[int]]:
-        rows_of_rule: list[set[int]] = [set() for _ in _COMPILED]
-        hit: list[int] = []
-
-        def on_match(anchor: int, _from: int, _to: int, _flags: int, _ctx: object) -> None:
-            hit.append(anchor)
-
-        for row, text in enumerate(normalized):
-            hit.clear()
-            self._db.scan(text.encode("utf-8"), match_event_handler=on_match,
-                          scratch=self._scratch)
-            for anchor in hit:
-                for col in self.rules_of_anchor[anchor]:
-                    rows_of_rule[col].add(row)
-        return rows_of_rule
-
-
 def _docs_containing(joined: str, starts: list[int], anchor: str) -> set[int]:
     """Rows whose text contains ``anchor``; at most one ``find`` per row."""
     rows: set[int] = set()
@@ -379,4 +366,215 @@ def _docs_containing(joined: str, starts: list[int], anchor: str) -> set[int]:
     return rows
 
 
-_ANCHOR_INDEX = _AnchorIndex() if hyperscan is not None else None
+# Hyperscan sees an ASCII stand-in of the text: every non-ASCII character becomes _WORD_STAND_IN
+# if ``re`` counts it as a word character (``str.isalnum()``), else _OTHER_STAND_IN. Normalised
+# text has no upper case, and neither character occurs in a rule.
+_WORD_STAND_IN = "Z"
+_OTHER_STAND_IN = "~"
+_STAND_IN_ERRORS = "aitrail-moderation-stand-in"
+
+
+def _stand_in_chars(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    run = error.object[error.start : error.end]
+    return "".join(_WORD_STAND_IN if c.isalnum() else _OTHER_STAND_IN for c in run), error.end
+
+
+codecs.register_error(_STAND_IN_ERRORS, _stand_in_chars)
+
+
+def stand_in(text: str) -> bytes:
+    """The ASCII stand-in of ``text`` that :class:`_RuleScanner` scans, one byte per character."""
+    return text.encode("ascii", _STAND_IN_ERRORS)
+
+
+def _stand_in_pattern(pattern: str) -> str | None:
+    """``pattern`` with each non-ASCII character replaced by its stand-in, if every match of
+    ``pattern`` in a text is then a match of the result in the text's stand-in (at the same
+    offsets, since both have one character per character); ``None`` if that is not certain.
+
+    A non-ASCII character of the text can only match an element of the pattern that matches
+    its stand-in too: itself as a literal (replaced by the same stand-in), ``\\w`` (a word
+    character's stand-in is one), ``\\W``, ``\\S``, ``\\D`` or ``.``, or a negated class that
+    excludes neither stand-in and has no non-ASCII member; and ``\\b`` holds at the same places
+    since word characters stay word characters. The pattern must not use ``\\d``, ``\\s`` (but
+    ``[^\\s]``), non-ASCII ranges, flags, lookarounds or backreferences."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import sre_constants as c
+        import sre_parse
+
+    if re.search(r"\\[^\x00-\x7f]|\\[xuUN0-7]|\{,|\[\[[:.=]", pattern):
+        # an escaped non-ASCII character would become an escape sequence; an escape for a
+        # code point might stand for a non-ASCII one; Hyperscan reads "{,n}" as text and
+        # "[[:" as a POSIX class
+        return None
+    stand_ins = {ord(_WORD_STAND_IN), ord(_OTHER_STAND_IN)}
+    positive_categories = {c.CATEGORY_WORD, c.CATEGORY_NOT_WORD, c.CATEGORY_NOT_DIGIT,
+                           c.CATEGORY_NOT_SPACE}
+    negated_categories = {c.CATEGORY_WORD, c.CATEGORY_NOT_WORD, c.CATEGORY_DIGIT,
+                          c.CATEGORY_SPACE}
+    positions = {c.AT_BEGINNING, c.AT_BEGINNING_STRING, c.AT_BOUNDARY, c.AT_NON_BOUNDARY}
+
+    def class_ok(items: list[tuple[Any, Any]]) -> bool:
+        negated = any(op is c.NEGATE for op, _ in items)
+        for op, av in items:
+            if op is c.NEGATE:
+                continue
+            if op is c.LITERAL:
+                if negated and (av > 127 or av in stand_ins):
+                    return False
+            elif op is c.RANGE:
+                lo, hi = av
+                if hi > 127 or (negated and any(lo <= x <= hi for x in stand_ins)):
+                    return False
+            elif op is c.CATEGORY:
+                if av not in (negated_categories if negated else positive_categories):
+                    return False
+            else:
+                return False
+        return True
+
+    def ok(items: Any) -> bool:
+        for op, av in items:
+            if op is c.LITERAL or op is c.ANY:
+                continue
+            if op is c.NOT_LITERAL:
+                if av > 127 or av in stand_ins:
+                    return False
+            elif op is c.AT:
+                if av not in positions:
+                    return False
+            elif op is c.IN:
+                if not class_ok(av):
+                    return False
+            elif op is c.BRANCH:
+                if not all(ok(branch) for branch in av[1]):
+                    return False
+            elif op is c.SUBPATTERN:
+                if av[1] or av[2] or not ok(av[3]):
+                    return False
+            elif op is c.MAX_REPEAT or op is c.MIN_REPEAT:
+                if not ok(av[2]):
+                    return False
+            else:
+                return False
+        return True
+
+    parsed = sre_parse.parse(pattern)
+    if parsed.state.flags != sre_parse.SRE_FLAG_UNICODE or not ok(parsed):
+        return None
+    return "".join(ch if ch.isascii() else (_WORD_STAND_IN if ch.isalnum() else _OTHER_STAND_IN)
+                   for ch in pattern)
+
+
+class _RuleScanner:
+    """One Hyperscan pass over a text's ASCII stand-in (:func:`stand_in`) reports which anchors
+    occur and which rule patterns could match. Not thread-safe: one Hyperscan scratch space.
+
+    An anchor of ASCII characters other than the stand-ins occurs in the stand-in exactly where
+    it occurs in the text; other anchors are looked up in the text itself. A pattern that
+    matches the text also matches the stand-in (:func:`_stand_in_pattern`), where Hyperscan,
+    with the same semantics as ``re`` on ASCII, finds it; the converse need not hold, so the
+    caller confirms with ``re``. Rules whose pattern cannot be checked this way are candidates
+    whenever an anchor occurs."""
+
+    def __init__(self, hs: ModuleType) -> None:
+        stand_ins = (_WORD_STAND_IN, _OTHER_STAND_IN)
+        anchors = sorted({a for anchors, _ in _COMPILED for a in anchors})
+        scanned = [a for a in anchors if a.isascii() and not any(x in a for x in stand_ins)]
+        rules_of_anchor: dict[str, list[int]] = {a: [] for a in anchors}
+        for col, (rule_anchors, _) in enumerate(_COMPILED):
+            for a in rule_anchors:
+                rules_of_anchor[a].append(col)
+        # looked up in every text, and in texts that are not ASCII
+        self.looked_up = [(a, _bits(rules_of_anchor[a])) for a in anchors
+                          if a not in scanned and a.isascii()]
+        self.looked_up_other = [(a, _bits(rules_of_anchor[a])) for a in anchors
+                                if not a.isascii()]
+        # expression ids: anchors first, then rule patterns as n_anchors + column
+        self.bits_of_id = [_bits(rules_of_anchor[a]) for a in scanned]
+        self.n_anchors = len(scanned)
+        self.unchecked = 0  # rules that are candidates on their anchors alone
+        expressions = {i: re.escape(a) for i, a in enumerate(scanned)}
+        for col, (_, _, pattern) in enumerate(RULES):
+            stand_in_pattern = _stand_in_pattern(pattern)
+            if stand_in_pattern is None:
+                self.unchecked |= 1 << col
+            else:
+                expressions[self.n_anchors + col] = stand_in_pattern
+        try:
+            self._db = _compile(hs, expressions)
+        except hs.error:  # leave out the patterns Hyperscan rejects, found one by one
+            for expr, pattern in list(expressions.items()):
+                if expr >= self.n_anchors and not _compiles(hs, {expr: pattern}):
+                    del expressions[expr]
+                    self.unchecked |= 1 << (expr - self.n_anchors)
+            self._db = _compile(hs, expressions)
+        self._scratch = hs.Scratch(self._db)
+
+    def scan(self, text: str) -> tuple[int, int]:
+        """Bit sets (bit ``i`` for rule column ``i``) of the rules with a scanned anchor in
+        ``text``, and of the rules whose pattern Hyperscan matches in its stand-in."""
+        found: list[int] = []
+        self._db.scan(stand_in(text), match_event_handler=_collect, context=found,
+                      scratch=self._scratch)
+        return self._bits_found(found)
+
+    def _bits_found(self, found: list[int]) -> tuple[int, int]:
+        anchored = matched = 0
+        for expr in found:
+            if expr < self.n_anchors:
+                anchored |= self.bits_of_id[expr]
+            else:
+                matched |= 1 << (expr - self.n_anchors)
+        return anchored, matched
+
+    def candidates(self, text: str) -> list[int]:
+        """Columns of the rules that contain one of their anchors and might match ``text``."""
+        found: list[int] = []
+        self._db.scan(stand_in(text), match_event_handler=_collect, context=found,
+                      scratch=self._scratch)
+        if not found and not self.looked_up and (not self.looked_up_other or text.isascii()):
+            return []  # the usual case, made quick
+        anchored, matched = self._bits_found(found)
+        for anchor, bits in self.looked_up:
+            if anchor in text:
+                anchored |= bits
+        if self.looked_up_other and not text.isascii():
+            for anchor, bits in self.looked_up_other:
+                if anchor in text:
+                    anchored |= bits
+        hits = anchored & (matched | self.unchecked)
+        return [col for col in range(len(RULES)) if hits >> col & 1] if hits else []
+
+
+def _collect(expr: int, _from: int, _to: int, _flags: int, found: list[int]) -> None:
+    found.append(expr)
+
+
+def _bits(cols: Sequence[int]) -> int:
+    return sum(1 << col for col in set(cols))
+
+
+def _compile(hs: ModuleType, expressions: dict[int, str]) -> Any:
+    db = hs.Database(mode=hs.HS_MODE_BLOCK)
+    db.compile(expressions=[e.encode() for e in expressions.values()],
+               ids=list(expressions), elements=len(expressions),
+               flags=[hs.HS_FLAG_SINGLEMATCH] * len(expressions))
+    return db
+
+
+def _compiles(hs: ModuleType, expressions: dict[int, str]) -> bool:
+    try:
+        _compile(hs, expressions)
+    except hs.error:
+        return False
+    return True
+
+
+@functools.cache
+def _rule_scanner() -> _RuleScanner | None:
+    """Built on first use: compiling the rule patterns takes Hyperscan about 0.3 s."""
+    return _RuleScanner(hyperscan) if hyperscan is not None else None

@@ -109,3 +109,35 @@ def test_normalize_is_the_function_the_model_was_trained_with() -> None:
     texts = [e.text for d in pii_eval.load_sets() for e in d.examples]
     texts += ["Ｆｕｌｌ　ｗｉｄｔｈ ９８７ and \x00 nul", "١٢٣ arabic digits", "x" * 7000 + " 42"]
     assert [normalize(t, cfg) for t in texts] == [trained(t, cfg) for t in texts]
+
+
+def test_non_ascii_spaces_are_those_of_str_split() -> None:
+    import sys
+
+    from pipelines.detection.moderation.features import NON_ASCII_SPACES
+
+    assert NON_ASCII_SPACES == "".join(
+        chr(c) for c in range(0x80, sys.maxunicode + 1) if chr(c).isspace())
+
+
+def test_normalize_equals_the_plain_definition_on_random_text() -> None:
+    """Whitespace runs of every kind and length, digits, separators, case and NFKC folds."""
+    import random
+    import re
+    import unicodedata
+
+    def plain(text: str, cfg: FeatureConfig) -> str:
+        if len(text) > cfg.head_chars + cfg.tail_chars:
+            text = text[: cfg.head_chars] + " " + text[-cfg.tail_chars :]
+        text = unicodedata.normalize("NFKC", text).lower()
+        return " ".join(re.sub("[1-9]", "0", text).replace("\x00", " ").split())
+
+    cfg = FeatureConfig()
+    rng = random.Random(11)
+    alphabet = list("aZq09 \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x00'-.") + list(
+        "\x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000İßﬁＡ１٣⑤½é🔒\ud800")
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300)))
+             for _ in range(3000)]
+    texts += [" " * n + "a" + "\n" * n + "b" + " " * n for n in (1, 2, 3, 127, 128, 129, 5000)]
+    texts += ["é" + " " * 300 + "x", "A" * 5000 + "\u2028" + "B" * 2000]
+    assert [normalize(t, cfg) for t in texts] == [plain(t, cfg) for t in texts]
