@@ -25,13 +25,38 @@ class Lexicon:
     words: frozenset[str] = frozenset()  # English (WordNet) lemmas and irregular forms
     rules: tuple[tuple[str, str], ...] = ()  # WordNet suffix rules (inflection -> lemma)
     place_len: dict[str, int] = field(default_factory=dict)  # first word -> longest phrase
+    # ``rules`` by suffix length, then suffix: (length, {suffix: lemma endings}), longest first;
+    # and the last letters of the suffixes (most names end with none of them)
+    _by_suffix: tuple[tuple[int, dict[str, tuple[str, ...]]], ...] = field(
+        init=False, repr=False, compare=False)
+    _suffix_ends: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_len: dict[int, dict[str, tuple[str, ...]]] = {}
+        for suf, rep in self.rules:
+            if suf:
+                ends = by_len.setdefault(len(suf), {})
+                ends[suf] = (*ends.get(suf, ()), rep)
+        object.__setattr__(self, "_by_suffix", tuple(sorted(by_len.items(), reverse=True)))
+        object.__setattr__(self, "_suffix_ends", frozenset(s[-1] for s, _ in self.rules if s))
 
     def is_word(self, key: str) -> bool:
-        """An English dictionary word or a regular inflection of one."""
-        if key in self.words:
+        """An English dictionary word or a regular inflection of one (some rule ``(suffix,
+        ending)`` maps it to a word: the rules are looked up by the key's last characters,
+        one dict hit per suffix length, instead of trying each rule)."""
+        words = self.words
+        if key in words:
             return True
-        return any(key.endswith(suf) and key[:len(key) - len(suf)] + rep in self.words
-                   for suf, rep in self.rules if suf)
+        if key[-1:] not in self._suffix_ends:
+            return False
+        for n, ends in self._by_suffix:
+            reps = ends.get(key[-n:])
+            if reps is not None:
+                stem = key[:-n]
+                for rep in reps:
+                    if stem + rep in words:
+                        return True
+        return False
 
     def census(self, key: str) -> tuple[float, float]:
         """(first-name, surname) census percentages; O'Connor is OCONNOR in the census."""

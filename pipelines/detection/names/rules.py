@@ -11,7 +11,12 @@ import regex
 
 _NAMEWORD = r"\p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}'’]*)*"
 _INITIAL = r"\p{Lu}\.(?:\p{Lu}\.)*"
-_PARTICLE = r"(?:de|da|di|do|dos|das|del|della|der|den|van|von|la|le|du|bin|ibn|al|el|y)"
+PARTICLES = frozenset(
+    "de da di do dos das del della der den van von la le du bin ibn al el y".split())
+# PARTICLES as one regex factored by first letters: the regex module tries a plain list's
+# alternatives one by one at every blank inside a run. A blank must follow the particle, so
+# the alternatives' order cannot change a match (a unit test checks it matches PARTICLES).
+_PARTICLE = r"(?:d(?:e(?:l(?:la)?|r|n)?|as?|i|os?|u)|v[ao]n|l[ae]|bin|ibn|al|el|y)"
 # A run of capitalized words (Titlecase, UPPER, initials), name particles inside. Never
 # starts inside a word, a path, an e-mail address or a number; never ends before a digit:
 # "Pike2" is not a name, so a run never contains a digit.
@@ -20,10 +25,16 @@ RUN = regex.compile(
     rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{_INITIAL}|{_NAMEWORD}))*"
     r"(?![\p{L}\p{N}_@]|\.\p{L})")
 TOKEN = regex.compile(r"\S+")
+DIGIT = regex.compile(r"\d")
 PREV_WORD = regex.compile(r"(?r)([\p{L}']+)[^\p{L}\n]{0,3}")
-DIGIT_BEFORE = regex.compile(r"(?r)\d[\p{N}\-/]*[ \t]+")        # "221 Baker": a street
-DIGIT_AFTER = regex.compile(r"[ \t]+\d")                          # "Dunajska 56": a street
-AFTER_NUMBER = regex.compile(r"(?r)\d[ \t]*(?:,[ \t]*|\n[\s>]*)")  # "56, Studenec": a town
+_STREET = r"\d[\p{N}\-/]*[ \t]+"
+_TOWN = r"\d[ \t]*(?:,[ \t]*|\n[\s>]*)"
+DIGIT_BEFORE = regex.compile(rf"(?r){_STREET}")   # "221 Baker": a street
+DIGIT_AFTER = regex.compile(r"[ \t]+\d")          # "Dunajska 56": a street
+AFTER_NUMBER = regex.compile(rf"(?r){_TOWN}")     # "56, Studenec": a town
+# Both in one reverse match (the tagger's): group "street" is DIGIT_BEFORE's match, else the
+# match is AFTER_NUMBER's (the alternatives are tried in order at the same anchor).
+NUMBER_BEFORE = regex.compile(rf"(?r)(?P<street>{_STREET})|{_TOWN}")
 COMMA_WORD = regex.compile(r",[ \t]*(\p{Lu}[\p{L}\p{M}]+)")       # "Sonmarg, Kashmir"
 PLACE_OF = regex.compile(
     r"(?r)\b(?:city|town|village|villages|villagers|region|province|state|capital|suburbs?"
@@ -46,7 +57,6 @@ LOWER_NEXT = regex.compile(r"[ \t]+(\p{Ll}+)\.?(?![\p{L}\p{N}_@])")
 _PUNCT = b"!\"#$%&()*+,./:;<=>?@[\\]^_`{|}~'"
 PUNCT_TO_SPACE = bytes.maketrans(_PUNCT, b" " * len(_PUNCT))
 
-PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
 HONORIFICS = frozenset(
     "mr mrs ms miss mx dr prof sir madam dame lady lord rev fr sr jr mister"
     " herr frau señor señora sra monsieur mme mlle signor signora".split())
