@@ -21,6 +21,7 @@ import logging
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol, cast
 
 import regex
 
@@ -100,12 +101,22 @@ class Member:
     def name(self) -> str:
         return str(getattr(self.recognizer, "name", type(self.recognizer).__name__))
 
-    def analyze(self, text: str) -> list[RecognizerResult]:
+    def analyze(self, text: str, avoid: Sequence[tuple[int, int]] = ()) -> list[RecognizerResult]:
+        """``avoid``: spans of confident findings, for a YIELDS_TO_EARLIER recognizer (whose
+        ``analyze`` takes them and skips candidates inside)."""
         if self.plain_patterns:
             return analyze_patterns(self.recognizer, text)  # type: ignore[arg-type]
+        if avoid:
+            return cast(_Yielding, self.recognizer).analyze(text, self.entities, None,
+                                                            avoid=avoid)
         found: list[RecognizerResult] = self.recognizer.analyze(
             text, self.entities, None)  # type: ignore[arg-type]
         return found
+
+
+class _Yielding(Protocol):
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: None, *,
+                avoid: Sequence[tuple[int, int]]) -> list[RecognizerResult]: ...
 
 
 def default_recognizers() -> list[EntityRecognizer]:
@@ -198,6 +209,7 @@ class AitrailDetector:
         results: list[RecognizerResult] = []
         for index, spans in sorted(self.prefilter.hits(text).items()):
             member = self.members[index]
+            taken: list[tuple[int, int]] = []
             if getattr(member.recognizer, "YIELDS_TO_EARLIER", False) and results:
                 # e.g. a phone candidate inside a card number or IBAN already found (not
                 # inside a weak candidate: that is no reading of the digits yet)
@@ -207,7 +219,8 @@ class AitrailDetector:
                 if not spans:
                     continue
             for start, end in windows(spans, text, member.margin, member.reach):
-                found = member.analyze(text[start:end])
+                found = member.analyze(text[start:end], avoid=[
+                    (a - start, b - start) for a, b in taken if a < end and b > start])
                 for r in found:
                     r.start += start
                     r.end += start

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import phonenumbers
@@ -101,9 +102,14 @@ class AitrailPhoneRecognizer(EntityRecognizer):
         return None
 
     def analyze(self, text: str, entities: list[str],
-                nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+                nlp_artifacts: NlpArtifacts | None = None,
+                avoid: Sequence[tuple[int, int]] = ()) -> list[RecognizerResult]:
+        """``avoid``: spans already found by an earlier recognizer (a card, an IBAN); a
+        candidate inside one is not parsed."""
         results = []
         for match in _CANDIDATE.finditer(text):
+            if avoid and any(a <= match.start() and match.end() <= b for a, b in avoid):
+                continue
             candidate = match.group()
             digits = sum(c.isdigit() for c in _EXTENSION.sub("", candidate))
             if not 7 <= digits <= 15 or _never_a_phone(candidate) or not self._valid(candidate):
