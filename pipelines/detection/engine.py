@@ -180,6 +180,7 @@ class AitrailDetector:
         self.supported_entities = sorted({e for m in self.members for e in m.entities})
 
     def scan(self, texts: Sequence[str]) -> list[ScanResult]:
+        texts = [_encodable(t) for t in texts]
         if self.text_stages:
             user_texts = [without_system_prompt(t) for t in texts]
             extra = [_whole_text_spans(stage(user_texts), texts) for stage in self.text_stages]
@@ -304,6 +305,21 @@ def _copy(r: RecognizerResult) -> AnonymizerResult:
 _SPACES = regex.compile(r" +$")
 _SYSTEM = "system: "
 _NEXT_ROLE = regex.compile(r"\n(?:user|assistant|tool|function|developer): ")
+
+
+_LONE_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
+def _encodable(text: str) -> str:
+    """A lone surrogate (from a JSON "\\ud800" escape) becomes U+FFFD, one character for one,
+    so offsets hold and no stage fails on a text UTF-8 cannot encode."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return str(_LONE_SURROGATE.sub("\ufffd", text))
+    return text
 
 
 def without_system_prompt(text: str) -> str:

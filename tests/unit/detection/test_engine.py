@@ -215,3 +215,11 @@ def test_non_latin_text_keeps_its_candidates() -> None:
     assert ("US_SSN", "078051121") in found
     spans = engine.prefilter.hits(text)
     assert all(0 <= s < e <= len(text) for hits in spans.values() for s, e in hits)
+
+
+def test_a_lone_surrogate_does_not_fail_the_scan(detectors) -> None:  # type: ignore[no-untyped-def]
+    text = "my ssn 536-22-8493 \ud800 and more"
+    (result,) = detectors[0].scan([text])
+    assert [(f.entity_type, text[f.start:f.end]) for f in result.findings
+            if f.entity_type == "US_SSN"] == [("US_SSN", "536-22-8493")]
+    assert result.redacted == "my ssn <US_SSN> \ufffd and more"
