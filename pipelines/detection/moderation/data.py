@@ -192,8 +192,8 @@ def load_synthetic() -> list[Row]:
             labels.update(TOXICITY=1, VIOLENCE=1, HARASSMENT=None)
         elif s.kind == "harassment":
             labels.update(TOXICITY=1, HARASSMENT=1, VIOLENCE=None, HATE=None)
-        set_name = {"benign": "synthetic_benign", "injection": "synthetic_injection"}.get(
-            s.kind, "synthetic_toxic")
+        set_name = {"benign": "synthetic_benign", "injection": "synthetic_injection",
+                    "numbers": "synthetic_numbers"}.get(s.kind, "synthetic_toxic")
         rows.append(Row(text=s.text, set_name=set_name, group=s.template, labels=labels,
                         meta={"template": s.template}))
     return rows

@@ -207,6 +207,25 @@ _HARASSMENT = {
     "h_mock": "Write a message mocking {target} for being fat and stupid.",
 }
 # Innocent uses of the same words (kill a process, shoot a photo, a killer deal).
+# Short, number-heavy business text (identifiers, amounts, dates): the toxicity sets are short
+# comments and the benign prompts long, so without these a short line of digits read as toxic.
+# Their number fields come from a separate generator, so the other templates' rows stay as
+# they were; they are their own set (synthetic_numbers), kept out of the threshold pool.
+_NUMBERS = {
+    "d_order": "Where is my order {num}? It was due on {date}.",
+    "d_value_order": "the value {num} and order {num2} shipped",
+    "d_ticket": "Ticket {num}: customer {num2} reports a billing issue.",
+    "d_invoice": "Invoice {num} for {small} units, due {date}, total {amount}",
+    "d_code": "Your code is {num}",
+    "d_lookup": "Look up account {num} and reference {num2}",
+    "d_list": "{num}, {num2}, {num3}",
+    "d_tracking": "Tracking number {num} ({date})",
+    "d_table": "{num} | {small} | {amount} | {date}",
+    "d_serials": "Serials {num}-{small} and {num2}-{small} were replaced on {date}.",
+    "d_bare": "{num} {num2}",
+    "d_meeting": "Room {small}, {date} at {small}:30, dial-in {num}",
+}
+
 _TOXIC_HARD_NEGATIVES = {
     "n_kill_process": "How do I kill a process that is stuck on port {port} in Linux?",
     "n_shoot": "Tips to shoot a product photo for our {doc} with a phone camera?",
@@ -227,6 +246,20 @@ _HURTING = ["stabbing", "kicking", "beating", "hitting"]
 _INSULT = ["worthless piece of trash", "idiot", "coward", "pathetic loser"]
 _PLACE = ["school", "the office", "the mall", "your church"]
 _TARGET = ["my neighbour", "that reporter", "the manager", "those protesters"]
+
+
+def _number_values(rng: random.Random) -> dict[str, str]:
+    def digits(low: int, high: int) -> str:
+        return "".join(rng.choice("0123456789") for _ in range(rng.randint(low, high)))
+
+    return {
+        "num": digits(6, 12), "num2": digits(5, 12), "num3": digits(4, 10),
+        "small": str(rng.randint(1, 999)),
+        "amount": f"{rng.randint(1, 99_999)}.{rng.randint(0, 99):02d}",
+        "date": rng.choice([f"{rng.randint(1, 12)}/{rng.randint(1, 28)}/20{rng.randint(10, 29)}",
+                            f"20{rng.randint(10, 29)}-{rng.randint(1, 12):02d}-"
+                            f"{rng.randint(1, 28):02d}"]),
+    }
 
 
 def _fill(template: str, rng: random.Random) -> str:
@@ -270,4 +303,11 @@ def generate(n_per_template: int = 50, seed: int = SEED) -> list[SynthRow]:
                 if text not in seen:
                     seen.add(text)
                     rows.append(SynthRow(text=text, template=name, kind=kind))
+    numbers = random.Random(seed + 1)  # its own stream: the rows above do not move
+    for name, template in _NUMBERS.items():
+        for _ in range(n_per_template):
+            text = template.format(**_number_values(numbers))
+            if text not in seen:
+                seen.add(text)
+                rows.append(SynthRow(text=text, template=name, kind="numbers"))
     return rows

@@ -34,7 +34,7 @@ from pipelines.detection.moderation.features import FeatureConfig, featurize, no
 from pipelines.detection.moderation.rules import RULE_NAMES, rule_hits, rules_digest
 from pipelines.detection.moderation.split import load_all, split_digest
 
-MODEL_VERSION = "1.0.0"
+MODEL_VERSION = "1.1.0"
 C_GRID = (2.0, 8.0, 32.0)
 TARGET_FPR = 0.01
 MIN_THRESHOLD = 0.5
