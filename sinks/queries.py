@@ -41,9 +41,12 @@ CANNED: dict[str, CannedQuery] = {q.name: q for q in (
     ),
     CannedQuery(
         "findings-by-day",
-        "Findings per day and type, with the texts affected (C1.1, P4).",
+        "Findings per day and type, with the texts affected and how many scored at least 0.4 "
+        "(the rest are weak pattern matches the default policy records without acting on) "
+        "(C1.1, P4).",
         """
         SELECT toDate(occurred_at) AS day, entity_type, count() AS findings,
+               countIf(score >= 0.4) AS confident,
                uniqExact(event_id) AS texts, round(avg(score), 2) AS avg_score
         FROM findings FINAL
         WHERE occurred_at >= parseDateTime64BestEffort({since:String}, 3, 'UTC')
