@@ -24,7 +24,6 @@ RUN = regex.compile(
     rf"(?<![\p{{L}}\p{{N}}_@#/.\-'’])(?:{_INITIAL}|{_NAMEWORD})"
     rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{_INITIAL}|{_NAMEWORD}))*"
     r"(?![\p{L}\p{N}_@]|\.\p{L})")
-TOKEN = regex.compile(r"\S+")
 DIGIT = regex.compile(r"\d")
 PREV_WORD = regex.compile(r"(?r)([\p{L}']+)[^\p{L}\n]{0,3}")
 _STREET = r"\d[\p{N}\-/]*[ \t]+"

@@ -153,13 +153,13 @@ class AitrailPhoneRecognizer(EntityRecognizer):
         return False
 
     def keep(self, text: str, result: RecognizerResult, has_context: bool) -> bool:
+        """A bare run of digits is a phone number only with a phone word before it (the
+        shapes that are never phones were dropped in ``analyze``)."""
         value = text[result.start:result.end].strip()
-        if _never_a_phone(value):
-            return False
         return not (_BARE_DIGITS.match(value) and not has_context)
 
 
 def _never_a_phone(value: str) -> bool:
-    """SSN, dotted-quad and date shapes: checked before parsing, and again in ``keep``."""
+    """SSN, dotted-quad and date shapes: dropped before libphonenumber is asked."""
     value = value.strip()
     return bool(_SSN_SHAPE.match(value) or _IP_SHAPE.match(value) or _DATE_SHAPE.match(value))
