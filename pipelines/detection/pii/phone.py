@@ -8,6 +8,14 @@ valid number for that region (checking the one region is much cheaper than askin
 the 25 regions sharing +1 a number belongs to); candidates shaped like an SSN, a dotted quad
 or a date are dropped, a candidate never runs across a line break, and a bare run of digits
 needs a phone context word.
+
+Parsing is most of this recognizer's time (about 30 µs a parse), so it is skipped where the
+answer is known without it: a region is not tried when no reading of the digits has one of its
+lengths and the shape of one of its number types (``_Region.may_hold``), and a number that
+libphonenumber would take as it is (no trunk prefix, country code or call prefix to strip) is
+built directly and only validated (``_Region.read_as_is``). On the dataset candidates this
+cuts parses from 1,116 to 154 and the time per candidate about threefold; a test holds every
+verdict equal to parsing in every region.
 """
 
 from __future__ import annotations
@@ -47,19 +55,58 @@ class _Region:
     lengths: frozenset[int]  # possible lengths of a national significant number
     national_prefix: str  # national prefix for parsing, e.g. the trunk 0 or 1
     international_prefix: re.Pattern[str]
+    # Up to MAX_STRIPPED leading digits, then a number of one of the region's types: a valid
+    # number's national significant number matches one of them (libphonenumber's number
+    # type is UNKNOWN otherwise), so a string of digits this misses cannot be valid here.
+    shape: re.Pattern[str]
+    national_prefix_pattern: re.Pattern[str]  # matched at the start, as libphonenumber does
+
+    @property
+    def country_code_digits(self) -> str:
+        return str(self.country_code)
 
     @property
     def parse_key(self) -> tuple[int, str, str]:
         return (self.country_code, self.national_prefix, self.international_prefix.pattern)
 
     def may_hold(self, digits: str) -> bool:
-        """False only when no reading of ``digits`` as dialled here has a possible length."""
+        """False only when no reading of ``digits`` (ASCII) as dialled here has a possible
+        length and the shape of a number of one of the region's types."""
         if self.international_prefix.match(digits):
             return True
         # Parsing may drop a country code without its +, a trunk prefix, a carrier code:
         # up to MAX_STRIPPED leading digits in all, never more (a test compares verdicts).
         n = len(digits)
-        return any(n - k in self.lengths for k in range(MAX_STRIPPED + 1))
+        return any(n - k in self.lengths for k in range(MAX_STRIPPED + 1)) and \
+            self.shape.fullmatch(digits) is not None
+
+    def read_as_is(self, number: str, digits: str) -> phonenumbers.PhoneNumber | None:
+        """What ``phonenumbers.parse(number, self.code)`` returns, built without parsing, when
+        it would take the digits as they are: ASCII digits and the separators libphonenumber
+        skips, no leading 0, and neither an international call prefix, the country code nor
+        a national prefix for it to strip. None otherwise (then parse)."""
+        if not (FAST_NATIONAL and digits[0] != "0" and number.isascii()
+                and _PLAIN_NATIONAL.fullmatch(number) is not None
+                and not digits.startswith(self.country_code_digits)
+                and self.international_prefix.match(digits) is None
+                and self.national_prefix_pattern.match(digits) is None):
+            return None
+        return phonenumbers.PhoneNumber(country_code=self.country_code,
+                                        national_number=int(digits))
+
+
+# Whether _Region.read_as_is may skip the parse (a test turns it off to compare verdicts).
+FAST_NATIONAL = True
+# Digits with the separators the candidate regex allows and libphonenumber ignores (not a
+# tab: libphonenumber's punctuation has none, so it does not read "415\t555 0132" at all).
+_PLAIN_NATIONAL = re.compile(r"\(?[0-9][0-9 ().\-/]*")
+
+
+def _parse(number: str, region: str) -> phonenumbers.PhoneNumber | None:
+    try:
+        return phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return None
 
 
 @functools.cache
@@ -74,8 +121,25 @@ def _regions(codes: tuple[str, ...]) -> tuple[_Region, ...]:
             frozenset(meta.general_desc.possible_length),
             meta.national_prefix_for_parsing or "",
             re.compile(meta.international_prefix or "(?!)"),
+            re.compile(rf"\d{{0,{MAX_STRIPPED}}}(?:{'|'.join(_type_patterns(meta)) or '(?!)'})"),
+            re.compile(meta.national_prefix_for_parsing or "(?!)"),
         ))
     return tuple(out)
+
+
+# The number types libphonenumber's ``number_type`` tries; a number is valid for a region
+# when one of them matches its national significant number.
+_NUMBER_TYPES = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number",
+                 "pager", "uan", "voicemail", "fixed_line", "mobile")
+
+
+def _type_patterns(meta: phonenumbers.PhoneMetadata) -> list[str]:
+    out = []
+    for name in _NUMBER_TYPES:
+        desc = getattr(meta, name, None)
+        if desc is not None and desc.national_number_pattern:
+            out.append(f"(?:{desc.national_number_pattern})")
+    return out
 
 
 class AitrailPhoneRecognizer(EntityRecognizer):
@@ -133,15 +197,15 @@ class AitrailPhoneRecognizer(EntityRecognizer):
             except phonenumbers.NumberParseException:
                 return False
         digits = "".join(c for c in number if c.isdigit())
+        if not digits.isascii():  # libphonenumber reads any decimal digit as its ASCII one
+            digits = "".join(str(int(c)) for c in digits)
         parses: dict[tuple[int, str, str], phonenumbers.PhoneNumber | None] = {}
         for region in _regions(self.REGIONS):
             if not region.may_hold(digits):
                 continue
             if region.parse_key not in parses:
-                try:
-                    parses[region.parse_key] = phonenumbers.parse(number, region.code)
-                except phonenumbers.NumberParseException:
-                    parses[region.parse_key] = None
+                parses[region.parse_key] = region.read_as_is(number, digits) or _parse(
+                    number, region.code)
             parsed = parses[region.parse_key]
             if parsed is None:
                 continue

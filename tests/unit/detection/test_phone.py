@@ -41,9 +41,14 @@ def test_a_number_never_runs_across_a_line_break(phones) -> None:  # type: ignor
 
 
 def test_skipping_impossible_regions_changes_no_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The length pre-check and the shared US/CA parse give the verdicts of parsing every
-    candidate in every region (the same recognizer with both shortcuts turned off)."""
+    """The length and shape pre-checks, the shared US/CA parse and the numbers read without a
+    parse (``_Region.read_as_is``) give the verdicts of parsing every candidate in every
+    region (the same recognizer with the shortcuts turned off), on the dataset candidates,
+    random digits, and libphonenumber's own example numbers of every type for every region
+    with their last digits changed (valid and invalid neighbours)."""
     import random
+
+    import phonenumbers
 
     from bench import pii_eval
     from pipelines.detection.pii import phone
@@ -59,8 +64,28 @@ def test_skipping_impossible_regions_changes_no_verdict(monkeypatch: pytest.Monk
         prefix = rng.choice(["", "", "0", "1", "011", "011 44 ", "0011 ", "44 ", "91"])
         sep = rng.choice(["", " ", "-", "."])
         candidates.add(prefix + sep.join([body[:3], body[3:6], body[6:]]).strip(sep))
+    for region in recognizer.REGIONS:
+        for kind in phonenumbers.PhoneNumberType.values():
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            for style in (phonenumbers.PhoneNumberFormat.NATIONAL,
+                          phonenumbers.PhoneNumberFormat.INTERNATIONAL):
+                written = phonenumbers.format_number(example, style)
+                for _ in range(40):
+                    digits = [i for i, c in enumerate(written) if c.isdigit()]
+                    chars = list(written)
+                    for i in rng.sample(digits[-6:], rng.randint(1, 3)):
+                        chars[i] = rng.choice("0123456789")
+                    candidates.add("".join(chars))
+    candidates.update(("415\t555 0132", "(415)\t555-0132", "(415) 555-0132"))  # no tab in its
+    # punctuation: libphonenumber does not read the first two at all
+    # Arabic-Indic digits, which libphonenumber reads as 415 555 0132 and 030 1234567
+    candidates.update(("\u0664\u0661\u0665 \u0665\u0665\u0665 \u0660\u0661\u0663\u0662",
+                       "\u0660\u0663\u0660 \u0661\u0662\u0663\u0664\u0665\u0666\u0667"))
     verdicts = {c: recognizer._valid(c) for c in candidates}
     assert sum(verdicts.values()) > 100
     monkeypatch.setattr(phone._Region, "may_hold", lambda self, digits: True)
     monkeypatch.setattr(phone._Region, "parse_key", property(lambda self: (self.code,)))
+    monkeypatch.setattr(phone, "FAST_NATIONAL", False)
     assert verdicts == {c: recognizer._valid(c) for c in candidates}
