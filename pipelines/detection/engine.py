@@ -43,6 +43,7 @@ CONTEXT_BOOST = 0.35
 CONTEXT_FLOOR = 0.4
 CONTEXT_WORDS_BEFORE = 5
 _WORD = regex.compile(r"[\p{L}\p{N}#]+")
+_PLAIN_WORD = regex.compile(r"[a-z0-9#]+")
 # Identifier types whose weak patterns match any run of digits, and the words that, right
 # before such a run, say it is another kind of number.
 IDENTIFIER_TYPES = frozenset({"US_SSN", "US_ITIN", "US_PASSPORT", "US_BANK_NUMBER",
@@ -96,6 +97,9 @@ class Member:
     margin: int = WINDOW_MARGIN
     reach: int = 0
     plain_patterns: bool = False  # run by pipelines.detection.patterns, same results
+    keep: Callable[[str, RecognizerResult, bool], bool] | None = None  # recognizer.keep
+    yields: bool = False  # recognizer.YIELDS_TO_EARLIER
+    plain_context: bool = False  # every context word is ASCII letters, digits or "#"
 
     @property
     def name(self) -> str:
@@ -177,6 +181,7 @@ class AitrailDetector:
             f"{getattr(o, 'name', type(o).__name__)}/{getattr(o, 'version', '?')}"
             for o in owners if o is not None]])
         self._anonymizer = AnonymizerEngine()  # type: ignore[no-untyped-call]
+        self._versions: dict[object, str] = {}  # a member's version -> a finding's
         self.supported_entities = sorted({e for m in self.members for e in m.entities})
 
     def scan(self, texts: Sequence[str]) -> list[ScanResult]:
@@ -208,10 +213,11 @@ class AitrailDetector:
         if not text:
             return []
         results: list[RecognizerResult] = []
+        n = len(text)
         for index, spans in sorted(self.prefilter.hits(text).items()):
             member = self.members[index]
             taken: list[tuple[int, int]] = []
-            if getattr(member.recognizer, "YIELDS_TO_EARLIER", False) and results:
+            if member.yields and results:
                 # e.g. a phone candidate inside a card number or IBAN already found (not
                 # inside a weak candidate: that is no reading of the digits yet)
                 taken = [(r.start, r.end) for r in results if r.score >= CONFIDENT_SCORE]
@@ -219,6 +225,11 @@ class AitrailDetector:
                          if not any(a <= s[0] and s[1] <= b for a, b in taken)]
                 if not spans:
                     continue
+            if member.margin >= n:  # the whole text (the names stage): no window to cut
+                for r in member.analyze(text, avoid=taken):
+                    if self._accept(member, text, r):
+                        results.append(r)
+                continue
             for start, end in windows(spans, text, member.margin, member.reach):
                 found = member.analyze(text[start:end], avoid=[
                     (a - start, b - start) for a, b in taken if a < end and b > start])
@@ -230,10 +241,10 @@ class AitrailDetector:
         return _resolve_overlaps(results)
 
     def _accept(self, member: Member, text: str, result: RecognizerResult) -> bool:
-        has_context = _has_context(text, result.start, member.context)
+        has_context = _has_context(text, result.start, member.context, member.plain_context)
         if has_context:
             result.score = min(1.0, max(result.score + CONTEXT_BOOST, CONTEXT_FLOOR))
-        keep = getattr(member.recognizer, "keep", None)
+        keep = member.keep
         if keep is not None and not keep(text, result, has_context):
             return False
         if result.recognition_metadata is None:
@@ -248,10 +259,14 @@ class AitrailDetector:
 
     def _finding(self, r: RecognizerResult) -> Finding:
         meta = r.recognition_metadata or {}
+        own = meta.get("aitrail_version", "presidio")
+        version = self._versions.get(own)
+        if version is None:
+            version = self._versions[own] = f"{self.version}; {own}"
         return Finding(
             entity_type=r.entity_type, start=r.start, end=r.end, score=round(float(r.score), 4),
             detector=str(meta.get("recognizer_name", "unknown")),
-            detector_version=f"{self.version}; {meta.get('aitrail_version', 'presidio')}",
+            detector_version=version,
         )
 
     def _redact(self, text: str, results: list[RecognizerResult]) -> str:
@@ -349,7 +364,9 @@ def _member(recognizer: EntityRecognizer) -> Member:
     margin = getattr(recognizer, "WINDOW_MARGIN", 0 if kind in TOKEN_WINDOW else WINDOW_MARGIN)
     return Member(recognizer, list(recognizer.supported_entities), context, version,
                   margin, getattr(recognizer, "PREFILTER_REACH", 0),
-                  uses_presidio_analyze(recognizer))
+                  uses_presidio_analyze(recognizer), getattr(recognizer, "keep", None),
+                  bool(getattr(recognizer, "YIELDS_TO_EARLIER", False)),
+                  all(_PLAIN_WORD.fullmatch(w) for w in context))
 
 
 def _prefilter_of(member: Member) -> tuple[str, ...]:
@@ -360,11 +377,19 @@ def _prefilter_of(member: Member) -> tuple[str, ...]:
     return found
 
 
-def _has_context(text: str, start: int, context: tuple[str, ...]) -> bool:
+def _has_context(text: str, start: int, context: tuple[str, ...], plain: bool = False) -> bool:
+    """A context word inside the last ``CONTEXT_WORDS_BEFORE`` words before ``start``.
+    ``plain``: every context word is ASCII letters, digits or "#", so it can only be found
+    inside one of those words, and not at all when it is nowhere in the lower-cased text
+    before them: that cheaper test answers most calls."""
     if not context:
         return False
-    before = " ".join(_WORD.findall(text[max(0, start - 120):start])[-CONTEXT_WORDS_BEFORE:])
-    before = before.lower()
+    window = text[max(0, start - 120):start]
+    if plain:
+        lowered = window.lower()
+        if not any(word in lowered for word in context):
+            return False
+    before = " ".join(_WORD.findall(window)[-CONTEXT_WORDS_BEFORE:]).lower()
     return any(word in before for word in context)
 
 
@@ -378,6 +403,14 @@ def _resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]
     (under ``CONFIDENT_SCORE``) yields to any confident finding it overlaps but not to other
     weak ones: nothing says whether nine bare digits are an SSN, a passport or a bank account
     number, so each possible reading is kept, as Presidio keeps them."""
+    in_order = sorted(results, key=_span)
+    end = -1
+    for r in in_order:
+        if r.start < end:
+            break
+        end = r.end
+    else:  # no two overlap: nothing to resolve
+        return sorted(in_order, key=_start_and_type)
     taken = _DisjointSpans()
     confident: list[RecognizerResult] = []
     candidates: list[RecognizerResult] = []
@@ -392,6 +425,14 @@ def _resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]
         if taken.is_free(r.start, r.end):
             weak.setdefault((r.start, r.end, r.entity_type), r)
     return sorted(confident + list(weak.values()), key=lambda r: (r.start, r.entity_type))
+
+
+def _span(r: RecognizerResult) -> tuple[int, int]:
+    return r.start, r.end
+
+
+def _start_and_type(r: RecognizerResult) -> tuple[int, str]:
+    return r.start, r.entity_type
 
 
 class _DisjointSpans:

@@ -60,4 +60,6 @@ def analyze_patterns(recognizer: PatternRecognizer, text: str) -> list[Recognize
         except TimeoutError:
             logger.warning("pattern %r of %s timed out after %s s, skipped", pattern.name,
                            name, REGEX_TIMEOUT_SECONDS)
+    if len(results) < 2:  # what remove_duplicates returns for these
+        return results
     return list(EntityRecognizer.remove_duplicates(results))

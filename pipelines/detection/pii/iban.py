@@ -31,10 +31,13 @@ _START = regex.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})(\d{2})(?=[ \-]?[A-Za-z0-9
 _SEPARATORS = " -"
 
 
+# A letter is read as its number, A = 10 to Z = 35 (ISO 13616); digits stay.
+_AS_NUMBER = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})
+
+
 def mod97_ok(compact: str) -> bool:
-    rearranged = compact[4:] + compact[:4]
-    digits = "".join(str(int(c, 36)) for c in rearranged)
-    return int(digits) % 97 == 1
+    """``compact``: upper-case ASCII letters and digits."""
+    return int((compact[4:] + compact[:4]).translate(_AS_NUMBER)) % 97 == 1
 
 
 class AitrailIbanRecognizer(EntityRecognizer):
@@ -62,7 +65,8 @@ class AitrailIbanRecognizer(EntityRecognizer):
             end = _read_alnum(text, match.start(), length)
             if end is None:
                 continue
-            compact = "".join(c for c in text[match.start():end] if c.isalnum()).upper()
+            # (only ASCII letters and digits and the separators: _read_alnum)
+            compact = text[match.start():end].replace(" ", "").replace("-", "").upper()
             if mod97_ok(compact):
                 results.append(RecognizerResult(
                     self.ENTITY, match.start(), end, self.SCORE,

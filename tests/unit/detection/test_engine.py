@@ -223,3 +223,25 @@ def test_a_lone_surrogate_does_not_fail_the_scan(detectors) -> None:  # type: ig
     assert [(f.entity_type, text[f.start:f.end]) for f in result.findings
             if f.entity_type == "US_SSN"] == [("US_SSN", "536-22-8493")]
     assert result.redacted == "my ssn <US_SSN> \ufffd and more"
+
+
+def test_the_plain_context_shortcut_gives_the_full_answer() -> None:
+    """``_has_context`` with ``plain`` (a substring test first) answers as the word-by-word
+    test does, before every digit and capital in every dataset text, for every member."""
+    from bench import pii_eval
+    from pipelines.detection.engine import _has_context
+
+    detector = AitrailDetector(text_stages=[])
+    contexts = {m.context for m in detector.members if m.context and m.plain_context}
+    assert contexts
+    texts = [e.text for d in pii_eval.load_sets() for e in d.examples]
+    checked = found = 0
+    for text in texts:
+        for start, c in enumerate(text):
+            if c.isdigit() or c.isupper():
+                for context in contexts:
+                    answer = _has_context(text, start, context, False)
+                    assert _has_context(text, start, context, True) == answer
+                    checked += 1
+                    found += answer
+    assert checked > 100_000 and found > 1_000
