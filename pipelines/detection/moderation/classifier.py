@@ -192,12 +192,10 @@ class ModerationDetector:
 
     def classify(self, texts: Sequence[str]) -> list[list[Finding]]:
         probs = self.scores(texts)
-        flagged = probs >= self.thresholds
-        out: list[list[Finding]] = []
-        for text, row, flags in zip(texts, probs, flagged, strict=True):
-            out.append([
-                Finding(entity_type=cat, start=0, end=len(text), score=float(row[k]),
-                        detector=self.name, detector_version=self.version)
-                for k, cat in enumerate(self.categories) if flags[k]
-            ])
+        out: list[list[Finding]] = [[] for _ in texts]
+        # (most texts flag nothing: only the flagged cells are read back from numpy)
+        for i, k in zip(*(probs >= self.thresholds).nonzero(), strict=True):
+            out[i].append(Finding(entity_type=self.categories[k], start=0, end=len(texts[i]),
+                                  score=float(probs[i, k]), detector=self.name,
+                                  detector_version=self.version))
         return out
