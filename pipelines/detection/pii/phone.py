@@ -42,6 +42,12 @@ _DATE_SHAPE = re.compile(
     r"^(?:\d{1,2}([/.\-])\d{1,2}\1\d{2,4}|\d{4}([/.\-])\d{1,2}\2\d{1,2})(?: \d{1,2})?$")
 _BARE_DIGITS = re.compile(r"^\d+$")
 _EXTENSION = re.compile(r"\s*(?:x|ext\.?|extension)\s*\d{1,6}$", re.IGNORECASE)
+_NOT_DIGIT = re.compile(r"\D")  # (a candidate's digits are decimal digits: \d, as str.isdigit)
+
+
+def _without_extension(candidate: str) -> str:
+    """The candidate without a trailing extension (every extension has an x)."""
+    return _EXTENSION.sub("", candidate) if "x" in candidate or "X" in candidate else candidate
 
 
 MAX_STRIPPED = 6
@@ -79,9 +85,12 @@ class _Region:
             return True
         # Parsing may drop a country code without its +, a trunk prefix, a carrier code:
         # up to MAX_STRIPPED leading digits in all, never more (a test compares verdicts).
-        n = len(digits)
-        return any(n - k in self.lengths for k in range(MAX_STRIPPED + 1)) and \
-            self.shape.fullmatch(digits) is not None
+        return len(digits) in self.holdable and self.shape.fullmatch(digits) is not None
+
+    @functools.cached_property
+    def holdable(self) -> frozenset[int]:
+        """Digit counts that leave a possible length once up to MAX_STRIPPED are dropped."""
+        return frozenset(n + k for n in self.lengths for k in range(MAX_STRIPPED + 1))
 
     def read_as_is(self, number: str, digits: str) -> str | None:
         """The national significant number ``phonenumbers.parse(number, self.code)`` would
@@ -203,8 +212,10 @@ class AitrailPhoneRecognizer(EntityRecognizer):
             if avoid and any(a <= match.start() and match.end() <= b for a, b in avoid):
                 continue
             candidate = match.group()
-            digits = sum(c.isdigit() for c in _EXTENSION.sub("", candidate))
-            if not 7 <= digits <= 15 or _never_a_phone(candidate) or not self._valid(candidate):
+            number = _without_extension(candidate)
+            digits = _NOT_DIGIT.sub("", number)
+            if not 7 <= len(digits) <= 15 or _never_a_phone(candidate) or \
+                    not self._valid_number(number, digits):
                 continue
             results.append(RecognizerResult(
                 self.ENTITY, match.start(), match.end(), self.SCORE,
@@ -216,7 +227,11 @@ class AitrailPhoneRecognizer(EntityRecognizer):
         """Valid for one of ``REGIONS`` (or, with a + or an international call prefix, for
         the country it names). Regions whose numbers can never have this many digits are not
         parsed, and regions that parse alike (US and CA) share one parse."""
-        number = _EXTENSION.sub("", candidate)
+        number = _without_extension(candidate)
+        return self._valid_number(number, _NOT_DIGIT.sub("", number))
+
+    def _valid_number(self, number: str, digits: str) -> bool:
+        """``_valid`` of a candidate without its extension, whose digits are ``digits``."""
         if number.startswith("00"):
             number = "+" + number[2:]
         if number.startswith("+"):
@@ -224,7 +239,6 @@ class AitrailPhoneRecognizer(EntityRecognizer):
                 return bool(phonenumbers.is_valid_number(phonenumbers.parse(number, None)))
             except phonenumbers.NumberParseException:
                 return False
-        digits = "".join(c for c in number if c.isdigit())
         if not digits.isascii():  # libphonenumber reads any decimal digit as its ASCII one
             digits = "".join(str(int(c)) for c in digits)
         # per parse key: the number read as is (its national significant number), or parsed
