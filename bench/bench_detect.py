@@ -9,9 +9,12 @@ texts: a fixed seeded sample of the PII sets' texts as they are (about 70 bytes 
 texts packed into texts of at least ``--pack-bytes`` (1 KB, the size DESIGN.md's figures use;
 nearly every line holds an entity, the engine's worst case); and ``--traffic-texts`` prompts and
 responses of aitrail's synthetic LLM traffic (what the worker sees). Each engine is warmed up,
-then ``scan()`` is timed over the sample in batches of ``--batch-size``, repeating whole passes
-until ``--min-seconds`` have gone by (stock Presidio needs one pass). Throughput is re-measured
-every run.
+then ``scan()`` is timed in turns (``measure``): stock Presidio scans a fifteenth of the sample,
+then every candidate scans all of it in batches of ``--batch-size`` (caches emptied first),
+again and again until stock Presidio has scanned the sample once and each candidate for
+``--min-seconds``. The engines share the machine's good and bad seconds, so the ratios move
+far less between runs than when each engine had its own stretch of time. Throughput is
+re-measured every run.
 
 Accuracy: both engines scan every text of every set. Stock Presidio's predictions are cached
 under ``$AITRAIL_CACHE/bench-cache/stock-presidio`` keyed by the set file's sha256 and the
@@ -148,36 +151,78 @@ def llm_traffic(n_texts: int) -> list[str]:
     return texts[:n_texts]
 
 
-def measure(engine: Engine, texts: list[str], batch: int, min_seconds: float, warmup: int,
-            label: str) -> dict[str, Any]:
-    engine.obj.scan(texts[:warmup])
-    # Memo caches (the names stage plans each distinct capitalized run once) are emptied
-    # before every pass, untimed: repeating the same texts must not make later passes cheap.
-    clear_caches = getattr(engine.obj, "clear_caches", None)
-    wall = cpu = 0.0
-    passes = 0
-    progress: tqdm | None = bar(len(texts), f"{engine.name} throughput ({label}), pass 1")
-    while passes == 0 or wall < min_seconds:
-        if clear_caches is not None:
-            clear_caches()
-        c0, t0 = time.process_time(), time.perf_counter()
-        for i in range(0, len(texts), batch):
-            engine.obj.scan(texts[i:i + batch])
-            if progress is not None:
-                progress.update(len(texts[i:i + batch]))
-        wall += time.perf_counter() - t0
-        cpu += time.process_time() - c0
-        passes += 1
-        if progress is not None:  # later passes are fast: no bar
-            progress.close()
-            progress = None
-    n = len(texts) * passes
-    size = sum(len(t.encode()) for t in texts) * passes
-    result = {"texts": len(texts), "avg_bytes": size / n, "passes": passes, "seconds": wall,
-              "texts_per_s": n / wall, "mb_per_s": size / wall / 1e6, "cpu_over_wall": cpu / wall}
-    log(f"{engine.name} throughput ({label}): {result['texts_per_s']:,.1f} texts/s "
-        f"over {passes} pass(es), {wall:.1f}s")
-    return result
+@dataclass
+class _Timing:
+    texts: int = 0
+    bytes: int = 0
+    passes: float = 0.0
+    wall: float = 0.0
+    cpu: float = 0.0
+
+    def add(self, texts: list[str], started: tuple[float, float]) -> None:
+        self.wall += time.perf_counter() - started[1]
+        self.cpu += time.process_time() - started[0]
+        self.texts += len(texts)
+        self.bytes += sum(len(t.encode()) for t in texts)
+
+    def result(self, sample: list[str]) -> dict[str, Any]:
+        return {"texts": len(sample),
+                "avg_bytes": sum(len(t.encode()) for t in sample) / len(sample),
+                "passes": round(self.texts / len(sample), 1), "seconds": self.wall,
+                "texts_per_s": self.texts / self.wall, "mb_per_s": self.bytes / self.wall / 1e6,
+                "cpu_over_wall": self.cpu / self.wall}
+
+
+def _clock() -> tuple[float, float]:
+    return time.process_time(), time.perf_counter()
+
+
+def measure(engines: Sequence[Engine], texts: list[str], batch: int, min_seconds: float,
+            warmup: int, label: str, chunks: int = 15) -> dict[str, dict[str, Any]]:
+    """Texts/s of every engine on ``texts``, measured in turns so that they share the
+    machine's moods: the first engine (stock Presidio, the slow reference) scans one of
+    ``chunks`` slices of the sample, then each other engine scans the whole sample (one or
+    more passes, in batches of ``batch``), and again, until the reference has scanned the
+    whole sample once and every other engine for ``min_seconds``. A machine that slows down
+    for a second slows all engines in that second, instead of the one being timed.
+
+    Memo caches (the names stage plans each distinct capitalized run once) are emptied before
+    every pass, untimed: repeating the same texts must not make later passes cheap."""
+    reference, *others = engines
+    for engine in engines:
+        engine.obj.scan(texts[:warmup])
+    size = max(1, -(-len(texts) // chunks))
+    slices = [texts[i:i + size] for i in range(0, len(texts), size)]
+    timing = {e.name: _Timing() for e in engines}
+    per_round = dict.fromkeys((e.name for e in others), 1)
+    progress = bar(len(texts), f"{reference.name} throughput ({label})")
+    turn = 0
+    while turn < len(slices) or any(timing[e.name].wall < min_seconds for e in others):
+        part = slices[turn % len(slices)]
+        started = _clock()
+        reference.obj.scan(part)
+        timing[reference.name].add(part, started)
+        if turn < len(slices):
+            progress.update(len(part))
+        for engine in others:
+            clear_caches = getattr(engine.obj, "clear_caches", None)
+            for _ in range(per_round[engine.name]):
+                if clear_caches is not None:
+                    clear_caches()
+                started = _clock()
+                for i in range(0, len(texts), batch):
+                    engine.obj.scan(texts[i:i + batch])
+                timing[engine.name].add(texts, started)
+            if turn == 0:  # enough passes per turn to reach min_seconds in one reference pass
+                per_round[engine.name] = max(1, int(min_seconds / max(
+                    timing[engine.name].wall, 1e-9) / len(slices)) + 1)
+        turn += 1
+    progress.close()
+    results = {e.name: timing[e.name].result(texts) for e in engines}
+    for name, r in results.items():
+        log(f"{name} throughput ({label}): {r['texts_per_s']:,.1f} texts/s "
+            f"over {r['passes']} pass(es), {r['seconds']:.1f}s")
+    return results
 
 
 # ---- accuracy ------------------------------------------------------------------------------
@@ -354,11 +399,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.traffic_texts:
         sets["synthetic LLM traffic (aitrail.synthetic)"] = llm_traffic(args.traffic_texts)
     for label, texts in sets.items():
-        throughput[label] = {}
-        for e in [stock, *candidates]:
-            with phase(f"throughput: {e.name}"):
-                throughput[label][e.name] = measure(
-                    e, texts, args.batch_size, args.min_seconds, args.warmup, label)
+        with phase("throughput (all engines in turns)"):
+            throughput[label] = measure([stock, *candidates], texts, args.batch_size,
+                                        args.min_seconds, args.warmup, label)
 
     cache = None if args.no_cache else args.cache_dir
     for d in datasets:

@@ -1,4 +1,5 @@
-"""bench-detect's throughput loop: every timed pass starts with the engine's caches empty."""
+"""bench-detect's throughput loop: engines take turns, and every timed pass of a candidate
+starts with its caches empty."""
 
 from __future__ import annotations
 
@@ -8,24 +9,40 @@ from bench.bench_detect import Engine, measure
 
 
 class CountingEngine:
-    name = "counting"
-
-    def __init__(self) -> None:
-        self.events: list[str] = []
+    def __init__(self, name: str, log: list[str]) -> None:
+        self.name = name
+        self.log = log
 
     def clear_caches(self) -> None:
-        self.events.append("clear")
+        self.log.append(f"{self.name} clear")
 
     def scan(self, texts: Sequence[str]) -> list[object]:
-        self.events.append(f"scan {len(texts)}")
+        self.log.append(f"{self.name} scan {len(texts)}")
         return [None] * len(texts)
 
 
-def test_caches_are_emptied_before_every_pass() -> None:
-    obj = CountingEngine()
-    engine = Engine(spec="x:y", obj=obj, name="counting", load_seconds=0.0)
-    result = measure(engine, ["a", "b", "c"], batch=2, min_seconds=0.01, warmup=1, label="t")
-    passes = result["passes"]
-    assert passes >= 1
-    assert obj.events[0] == "scan 1"  # warm-up
-    assert obj.events[1:] == ["clear", "scan 2", "scan 1"] * passes
+def _engine(name: str, log: list[str]) -> Engine:
+    return Engine(spec="x:y", obj=CountingEngine(name, log), name=name, load_seconds=0.0)
+
+
+def test_engines_take_turns_and_every_candidate_pass_starts_with_empty_caches() -> None:
+    log: list[str] = []
+    texts = ["a", "b", "c", "d", "e"]
+    results = measure([_engine("stock", log), _engine("fast", log)], texts, batch=2,
+                      min_seconds=0.0, warmup=1, label="t", chunks=3)
+    assert log[:2] == ["stock scan 1", "fast scan 1"]  # warm-up
+    turns = log[2:]
+    # the reference scans slices of 2, 2 and 1 texts; after each, the candidate one full pass
+    pass_ = ["fast clear", "fast scan 2", "fast scan 2", "fast scan 1"]
+    assert turns == ["stock scan 2", *pass_, "stock scan 2", *pass_, "stock scan 1", *pass_]
+    assert results["stock"]["passes"] == 1.0
+    assert results["fast"]["passes"] == 3.0
+    assert results["fast"]["texts"] == 5
+
+
+def test_turns_go_on_until_every_candidate_has_had_its_minimum_time() -> None:
+    log: list[str] = []
+    results = measure([_engine("stock", log), _engine("fast", log)], ["a", "b"], batch=2,
+                      min_seconds=0.05, warmup=1, label="t", chunks=2)
+    assert results["fast"]["seconds"] >= 0.05
+    assert results["stock"]["passes"] >= 1.0
