@@ -21,7 +21,7 @@ COMPOSE_SCHEMA_SHA256 := d549057ebc2925f39f62799eab0db7b9e2c18b35b6c00595199116d
 COMPOSE_SCHEMA_DIR := $(AITRAIL_CACHE)/compose-spec/check-jsonschema-0.39.0
 COMPOSE_SCHEMA := $(COMPOSE_SCHEMA_DIR)/compose-spec.json
 
-.PHONY: help install demo test test-unit lint typecheck schemas kafka-start kafka-stop bench-pipeline bench-detect clean \
+.PHONY: help install demo test test-unit lint typecheck schemas kafka-start kafka-stop bench-pipeline bench-detect bench-instructions clean \
 	compose-schema
 
 help:
@@ -31,6 +31,7 @@ help:
 	@echo "make lint       ruff + mypy --strict"
 	@echo "make schemas    regenerate schemas/json from the pydantic contracts"
 	@echo "make bench-detect    detection engine vs stock Presidio: one-core texts/s, F2 per PII type"
+	@echo "make bench-instructions  engine instructions per text (callgrind; needs valgrind)"
 	@echo "make bench-pipeline  worker events/s vs a plain confluent-kafka loop (real Kafka)"
 	@echo "make compose-schema  fetch the Compose Specification JSON Schema into the cache"
 	@echo "venv: $(VENV)"
@@ -99,6 +100,12 @@ BENCH_DETECT_ARGS ?= --engine pipelines.detection.engine:AitrailDetector
 bench-detect: install
 	@mkdir -p .aitrail/bench
 	$(BIN)/python -m bench.bench_detect --json .aitrail/bench/bench-detect.json $(BENCH_DETECT_ARGS)
+
+# Instructions per text of the detection engine on bench-detect's samples, counted by callgrind
+# (valgrind): repeatable to about 0.1% on this noisy machine, for comparing engine changes.
+BENCH_INSTRUCTIONS_ARGS ?=
+bench-instructions: install
+	$(BIN)/python -m bench.instructions $(BENCH_INSTRUCTIONS_ARGS)
 
 # End-to-end worker throughput against a plain confluent-kafka loop, side by side, real Kafka.
 bench-pipeline: install

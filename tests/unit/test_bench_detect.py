@@ -46,3 +46,15 @@ def test_turns_go_on_until_every_candidate_has_had_its_minimum_time() -> None:
                       min_seconds=0.05, warmup=1, label="t", chunks=2)
     assert results["fast"]["seconds"] >= 0.05
     assert results["stock"]["passes"] >= 1.0
+
+
+def test_instruction_counts_use_bench_detects_samples() -> None:
+    """bench.instructions counts the texts bench-detect times, by their short names."""
+    from bench import pii_eval
+    from bench.bench_detect import samples
+    from bench.instructions import sample_texts
+
+    found = samples(pii_eval.load_sets(), 300, 60, 1024)
+    assert sample_texts("dataset") == found["dataset texts"]
+    assert sample_texts("packed") == found["packed to ≥1,024 bytes"]
+    assert all(len(t.encode()) >= 1024 for t in sample_texts("packed"))
