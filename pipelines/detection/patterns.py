@@ -12,7 +12,7 @@ recognizer's flags and Presidio's regex timeout), the same ``validate_result`` a
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import weakref
 from dataclasses import dataclass
 
 import regex
@@ -30,9 +30,9 @@ def uses_presidio_analyze(recognizer: EntityRecognizer) -> bool:
 
 
 def analyze_patterns(recognizer: PatternRecognizer, text: str) -> list[RecognizerResult]:
-    prepared = _PREPARED.get(id(recognizer))
-    if prepared is None or prepared.recognizer is not recognizer:
-        prepared = _PREPARED[id(recognizer)] = _Prepared.of(recognizer)
+    prepared = _PREPARED.get(recognizer)
+    if prepared is None:
+        prepared = _PREPARED[recognizer] = _Prepared.of(recognizer)
     entity, metadata, validate, invalidate = (prepared.entity, prepared.metadata,
                                               prepared.validate, prepared.invalidate)
     results: list[RecognizerResult] = []
@@ -43,12 +43,12 @@ def analyze_patterns(recognizer: PatternRecognizer, text: str) -> list[Recognize
                 if start == end:
                     continue
                 score = pattern.score
-                if validate is not None or invalidate is not None:
+                if validate or invalidate:
                     value = text[start:end]
-                    valid = validate(value) if validate is not None else None
+                    valid = recognizer.validate_result(value) if validate else None
                     if valid is not None:
                         score = EntityRecognizer.MAX_SCORE if valid else EntityRecognizer.MIN_SCORE
-                    if invalidate is not None and invalidate(value):
+                    if invalidate and recognizer.invalidate_result(value):
                         score = EntityRecognizer.MIN_SCORE
                 if score > EntityRecognizer.MIN_SCORE:
                     results.append(RecognizerResult(entity, start, end, score,
@@ -64,16 +64,15 @@ def analyze_patterns(recognizer: PatternRecognizer, text: str) -> list[Recognize
 @dataclass(frozen=True)
 class _Prepared:
     """What ``analyze_patterns`` reads from a recognizer, read once: its patterns compiled
-    with its flags (as Presidio compiles them), and its validate/invalidate methods unless
-    they are PatternRecognizer's own, which accept everything (None and False)."""
+    with its flags (as Presidio compiles them), and whether it has validate/invalidate
+    methods of its own (PatternRecognizer's accept everything: None and None)."""
 
-    recognizer: PatternRecognizer
     name: str
     entity: str
     metadata: dict[str, str]
     patterns: tuple[tuple[Pattern, regex.Pattern[str]], ...]
-    validate: Callable[[str], bool | None] | None
-    invalidate: Callable[[str], bool | None] | None
+    validate: bool  # the recognizer has validate_result / invalidate_result of its own
+    invalidate: bool
 
     @classmethod
     def of(cls, recognizer: PatternRecognizer) -> _Prepared:
@@ -89,16 +88,15 @@ class _Prepared:
         name = str(getattr(recognizer, "name", type(recognizer).__name__))
         kind = type(recognizer)
         return cls(
-            recognizer, name, recognizer.supported_entities[0],
+            name, recognizer.supported_entities[0],
             {RecognizerResult.RECOGNIZER_NAME_KEY: name,
              RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id},
             tuple(patterns),
-            None if kind.validate_result is PatternRecognizer.validate_result
-            else recognizer.validate_result,
-            None if kind.invalidate_result is PatternRecognizer.invalidate_result
-            else recognizer.invalidate_result,
+            kind.validate_result is not PatternRecognizer.validate_result,
+            kind.invalidate_result is not PatternRecognizer.invalidate_result,
         )
 
 
-# id(recognizer) -> its _Prepared (which holds the recognizer, so the id stays its own)
-_PREPARED: dict[int, _Prepared] = {}
+# recognizer -> its _Prepared, for as long as the recognizer lives (recognizers hash by
+# identity, and a _Prepared holds no reference to its recognizer)
+_PREPARED: weakref.WeakKeyDictionary[PatternRecognizer, _Prepared] = weakref.WeakKeyDictionary()

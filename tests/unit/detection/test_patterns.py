@@ -22,3 +22,21 @@ def test_same_results_as_presidio_on_every_dataset_text() -> None:
                 type(recognizer).__name__, text)
             compared += len(theirs)
     assert compared > 500
+
+
+def test_what_is_read_once_per_recognizer_does_not_keep_it_alive() -> None:
+    """Engines built and dropped (tests, reloads) leave nothing behind in the pattern cache."""
+    import gc
+
+    from presidio_analyzer.predefined_recognizers import EmailRecognizer
+
+    from pipelines.detection import patterns
+
+    recognizer = EmailRecognizer()
+    assert [r.entity_type for r in analyze_patterns(recognizer, "mail a@b.com")] == [
+        "EMAIL_ADDRESS"]
+    assert recognizer in patterns._PREPARED
+    before = len(patterns._PREPARED)
+    del recognizer
+    gc.collect()
+    assert len(patterns._PREPARED) == before - 1
