@@ -35,7 +35,7 @@ class Prefilter:
             assert hyperscan is not None
             self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
             self._db.compile(
-                expressions=[p.encode() for _, p in self.patterns],
+                expressions=[_latin1(p) for _, p in self.patterns],
                 ids=list(range(len(self.patterns))),
                 elements=len(self.patterns),
                 flags=[hyperscan.HS_FLAG_SOM_LEFTMOST] * len(self.patterns),
@@ -68,6 +68,18 @@ class Prefilter:
 
         self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
         return {m: sorted(ends.items()) for m, ends in found.items()}
+
+
+def _latin1(pattern: str) -> bytes:
+    """A pattern as the bytes it must match in the Latin-1 text ``hits`` scans: "ä" in a
+    pattern is the byte E4 there, as in the text (UTF-8 would make it two bytes that never
+    occur)."""
+    try:
+        return pattern.encode("latin-1")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"pre-filter pattern {pattern!r} has a character beyond Latin-1 "
+                         f"({exc.object[exc.start]!r}): the text scanned has 'x' there; "
+                         "write the pattern without it") from exc
 
 
 def _one_letter_each(error: UnicodeError) -> tuple[str, int]:

@@ -1,8 +1,15 @@
-"""Street addresses: a house number, one to four name words, and a street type, optionally
-followed by a unit, a city, a state and a ZIP code. Presidio has no address recognizer.
+"""Street addresses. Presidio has no address recognizer.
 
-US-style and common English street types only; addresses in other formats are missed
-(documented in docs/DETECTION.md).
+- US and English style: a house number, one to four name words and a street type, optionally
+  followed by a unit, a city, a state and a ZIP code; PO boxes; US military mail (PSC 1234,
+  Box 5678 / APO AE 09123).
+- Continental European style: the street type before the name or after it (as a word or as
+  the end of the name word) and the house number after, or the French order with the number
+  first; optionally a unit.
+
+Towns, countries and postcodes on the lines after a street are left to the names stage (they
+are LOCATIONs there); addresses with no street type word (Dašická 688) are missed
+(docs/DETECTION.md).
 """
 
 from __future__ import annotations
@@ -24,8 +31,36 @@ _CITY_STATE_ZIP = (
 )
 
 
+# Continental European forms: the street type before the name (Rue de Rivoli 12, Via Roma 1,
+# ul. Miła 53), after it as a word (Rákóczi út 66, Király u. 15) or as the end of one word
+# (Hauptstraße 5, Hammarvägen 15, Koskikatu 25), with the house number after the name; and
+# the French order with the number first (12 rue de Rivoli, 5 Avenue Foch). Type words are
+# case-sensitive: "via", "route" and "place" are English words, "Gate" and "Way" too.
+PREFIX_TYPES = (
+    "Rue|rue|Avenue|Av\\.|Boulevard|Bd\\.|Chemin|Allée|Quai|Impasse|Via|Viale|Piazza|"
+    "Piazzale|Corso|Vicolo|Calle|Avenida|Avda\\.|Paseo|Carrer|Rua|Travessa|Praça|ul\\.|"
+    "ulica|Aleja|Ulitsa|Rruga|Odos"
+)
+NUMBER_FIRST_TYPES = "Rue|rue|Avenue|Av\\.|Boulevard|Bd\\.|Chemin|Allée|Quai|Impasse"
+WORD_TYPES = "út|útja|utca|u\\.|tér|körút|sétány"
+SUFFIX_TYPES = (
+    "straße|strasse|str\\.|weg|gasse|platz|allee|damm|ufer|vägen|väg|gatan|gata|gränd|vej|"
+    "veien|vegen|gaten|stien|stræti|braut|katu|kuja|polku|laan|straat|gracht|plein|kade|"
+    "singel|utca|ulica|cesta|vænget|stræde|torv|tie"
+)
+_PARTICLE = (r"(?:de|del|della|delle|dei|degli|di|da|do|dos|das|des|du|la|le|les|el|al|von|"
+             r"van|der|den|het)")
+_EU_NAME_WORD = r"(?:\p{Lu}[\p{L}'’\-]*|[dl]['’]\p{Lu}[\p{L}'’\-]*)"
+_EU_NAME = rf"(?:(?:{_PARTICLE}|{_EU_NAME_WORD})\s+){{0,4}}{_EU_NAME_WORD}"
+_HOUSE = r"\d{1,5}[A-Za-z]?\b\.?"
+_UNIT_EU = r"(?:,?\s+(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|#)\s*[A-Za-z0-9\-]+){0,2}"
+# A building number before the street, as in "25615 Tawastintie 72"
+_LEAD = r"(?:\d{1,6}[ \t]+)?"
+_START = r"(?<![\p{L}\p{N}])"
+
+
 class StreetAddressRecognizer(PatternRecognizer):
-    VERSION = "2"
+    VERSION = "3"
     ENTITY = "STREET_ADDRESS"
     PATTERNS = [
         Pattern(
@@ -35,9 +70,27 @@ class StreetAddressRecognizer(PatternRecognizer):
             0.6,
         ),
         Pattern("PO box", r"\b(?:P\.?\s?O\.?\s?Box|Post Office Box)\s+\d{1,6}\b", 0.5),
+        Pattern("street type + name + number",
+                rf"{_START}{_LEAD}(?:{PREFIX_TYPES})\s+{_EU_NAME},?\s+{_HOUSE}{_UNIT_EU}", 0.6),
+        Pattern("number + street type + name",
+                rf"\b{_LEAD}\d{{1,5}}[A-Za-z]?,?\s+(?:{NUMBER_FIRST_TYPES})\s+{_EU_NAME}{_UNIT_EU}",
+                0.6),
+        Pattern("name + street type word + number",
+                rf"{_START}{_LEAD}(?:{_EU_NAME_WORD}\s+){{1,3}}(?:{WORD_TYPES})\s+{_HOUSE}{_UNIT_EU}",
+                0.6),
+        Pattern("name ending in a street type + number",
+                rf"{_START}{_LEAD}(?:{_EU_NAME_WORD}\s+){{0,2}}\p{{Lu}}\p{{L}}*(?:{SUFFIX_TYPES})"
+                rf"\s+{_HOUSE}{_UNIT_EU}", 0.6),
+        # US military mail: PSC 1234, Box 5678 / Unit 1234 Box 5678 / USNS Name, then
+        # APO, FPO or DPO and AA, AE or AP with a ZIP code
+        Pattern("military mail",
+                r"(?i:\b(?:PSC|Unit|CMR)\s+\d{3,5},?\s+Box\s+\d{1,5}|\bUS[NC]?S[GC]*\s+\p{Lu}"
+                r"[\p{L}\-]+)\s*\n?\s*(?i:[AFD]PO\s+A[AEP])\s+\d{5}\b", 0.7),
     ]
     CONTEXT = ["address", "street", "live", "lives", "located", "ship", "mail", "deliver"]
-    PREFILTER = (r"\b(?:" + STREET_TYPES + r")\b", r"Box\s+\d")
+    PREFILTER = (r"\b(?:" + STREET_TYPES + r")\b", r"Box\s+\d",
+                 r"\b(?:" + PREFIX_TYPES + r")\s", r"\s(?:" + WORD_TYPES + r")\s+\d",
+                 r"(?:" + SUFFIX_TYPES + r")\s+\d", r"(?i)\b[AFD]PO\s+A[AEP]\s+\d")
 
     def __init__(self) -> None:
         # Case matters: a street name is capitalized (Presidio's default flags ignore case,
