@@ -139,12 +139,12 @@ def default_recognizers() -> list[EntityRecognizer]:
     from pipelines.detection.pii.credit_card import AitrailCreditCardRecognizer
     from pipelines.detection.pii.iban import AitrailIbanRecognizer
     from pipelines.detection.pii.phone import AitrailPhoneRecognizer
-    from pipelines.detection.pii.street_address import StreetAddressRecognizer
+    from pipelines.detection.pii.street_address import address_recognizers
     from pipelines.detection.pii.us_ssn import AitrailUsSsnRecognizer
 
     recognizers: list[EntityRecognizer] = [
         AitrailCreditCardRecognizer(), AitrailUsSsnRecognizer(),
-        AitrailIbanRecognizer(), StreetAddressRecognizer(), NameRecognizer(),
+        AitrailIbanRecognizer(), *address_recognizers(), NameRecognizer(),
         EmailRecognizer(), IpRecognizer(), UsBankRecognizer(), UsLicenseRecognizer(),
         UsItinRecognizer(), UsPassportRecognizer(), CryptoRecognizer(), MacAddressRecognizer(),
         AitrailPhoneRecognizer(),  # last: it yields to the numbers found before it

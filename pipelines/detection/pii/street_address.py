@@ -59,9 +59,28 @@ _LEAD = r"(?:\d{1,6}[ \t]+)?"
 _START = r"(?<![\p{L}\p{N}])"
 
 
-class StreetAddressRecognizer(PatternRecognizer):
-    VERSION = "3"
+class _AddressPatterns(PatternRecognizer):
+    """STREET_ADDRESS patterns with their own pre-filter: the engine runs a recognizer's
+    patterns on the windows its pre-filter finds, so each form of address is its own
+    recognizer and a window with "St" or "Dr" in it does not run the European patterns."""
+
+    VERSION = "1"
     ENTITY = "STREET_ADDRESS"
+    PATTERNS: list[Pattern] = []
+    CONTEXT = ["address", "street", "live", "lives", "located", "ship", "mail", "deliver"]
+
+    def __init__(self) -> None:
+        # Case matters: a street name is capitalized (Presidio's default flags ignore case,
+        # which let any lowercase words before "street" form an address).
+        super().__init__(supported_entity=self.ENTITY, patterns=self.PATTERNS,
+                         context=self.CONTEXT, name=type(self).__name__,
+                         global_regex_flags=re.DOTALL | re.MULTILINE)
+
+
+class StreetAddressRecognizer(_AddressPatterns):
+    """US and English style, and PO boxes."""
+
+    VERSION = "2"
     PATTERNS = [
         Pattern(
             "number + street name + type",
@@ -70,31 +89,56 @@ class StreetAddressRecognizer(PatternRecognizer):
             0.6,
         ),
         Pattern("PO box", r"\b(?:P\.?\s?O\.?\s?Box|Post Office Box)\s+\d{1,6}\b", 0.5),
+    ]
+    PREFILTER = (r"\b(?:" + STREET_TYPES + r")\b", r"Box\s+\d")
+
+
+class StreetTypeFirstAddressRecognizer(_AddressPatterns):
+    """Rue de Rivoli 12, Via Roma 1, ul. Miła 53; 12 rue de Rivoli."""
+
+    PATTERNS = [
         Pattern("street type + name + number",
                 rf"{_START}{_LEAD}(?:{PREFIX_TYPES})\s+{_EU_NAME},?\s+{_HOUSE}{_UNIT_EU}", 0.6),
         Pattern("number + street type + name",
                 rf"\b{_LEAD}\d{{1,5}}[A-Za-z]?,?\s+(?:{NUMBER_FIRST_TYPES})\s+{_EU_NAME}{_UNIT_EU}",
                 0.6),
+    ]
+    PREFILTER = (r"\b(?:" + PREFIX_TYPES + r")\s",)
+    # a building number and house number before the type word, the name and number after it
+    WINDOW_MARGIN = 16
+    PREFILTER_REACH = 100
+
+
+class StreetTypeAfterAddressRecognizer(_AddressPatterns):
+    """Rákóczi út 66, Király u. 15, Hauptstraße 5, Hammarvägen 15, Koskikatu 25."""
+
+    PATTERNS = [
         Pattern("name + street type word + number",
                 rf"{_START}{_LEAD}(?:{_EU_NAME_WORD}\s+){{1,3}}(?:{WORD_TYPES})\s+{_HOUSE}{_UNIT_EU}",
                 0.6),
+        # the whole word, then a look back at its end: no retrying each suffix at each letter
         Pattern("name ending in a street type + number",
-                rf"{_START}{_LEAD}(?:{_EU_NAME_WORD}\s+){{0,2}}\p{{Lu}}\p{{L}}*(?:{SUFFIX_TYPES})"
-                rf"\s+{_HOUSE}{_UNIT_EU}", 0.6),
-        # US military mail: PSC 1234, Box 5678 / Unit 1234 Box 5678 / USNS Name, then
-        # APO, FPO or DPO and AA, AE or AP with a ZIP code
+                rf"{_START}{_LEAD}(?:{_EU_NAME_WORD}\s+){{0,2}}\p{{Lu}}\p{{L}}*+\.?"
+                rf"(?<=(?:{SUFFIX_TYPES}))\s+{_HOUSE}{_UNIT_EU}", 0.6),
+    ]
+    PREFILTER = (r"\s(?:" + WORD_TYPES + r")\s+\d", r"(?:" + SUFFIX_TYPES + r")\s+\d")
+    # up to three name words and a building number before the type, a unit after it
+    WINDOW_MARGIN = 60
+    PREFILTER_REACH = 40
+
+
+class MilitaryMailAddressRecognizer(_AddressPatterns):
+    """US military mail: PSC 1234, Box 5678 / Unit 1234 Box 5678 / USNS Name, then APO, FPO
+    or DPO and AA, AE or AP with a ZIP code."""
+
+    PATTERNS = [
         Pattern("military mail",
                 r"(?i:\b(?:PSC|Unit|CMR)\s+\d{3,5},?\s+Box\s+\d{1,5}|\bUS[NC]?S[GC]*\s+\p{Lu}"
                 r"[\p{L}\-]+)\s*\n?\s*(?i:[AFD]PO\s+A[AEP])\s+\d{5}\b", 0.7),
     ]
-    CONTEXT = ["address", "street", "live", "lives", "located", "ship", "mail", "deliver"]
-    PREFILTER = (r"\b(?:" + STREET_TYPES + r")\b", r"Box\s+\d",
-                 r"\b(?:" + PREFIX_TYPES + r")\s", r"\s(?:" + WORD_TYPES + r")\s+\d",
-                 r"(?:" + SUFFIX_TYPES + r")\s+\d", r"(?i)\b[AFD]PO\s+A[AEP]\s+\d")
+    PREFILTER = (r"(?i)\b[AFD]PO\s+A[AEP]\s+\d",)  # (the window reaches back to the box)
 
-    def __init__(self) -> None:
-        # Case matters: a street name is capitalized (Presidio's default flags ignore case,
-        # which let any lowercase words before "street" form an address).
-        super().__init__(supported_entity=self.ENTITY, patterns=self.PATTERNS,
-                         context=self.CONTEXT, name="StreetAddressRecognizer",
-                         global_regex_flags=re.DOTALL | re.MULTILINE)
+
+def address_recognizers() -> list[PatternRecognizer]:
+    return [StreetAddressRecognizer(), StreetTypeFirstAddressRecognizer(),
+            StreetTypeAfterAddressRecognizer(), MilitaryMailAddressRecognizer()]
