@@ -1,8 +1,8 @@
 """Street addresses. Presidio has no address recognizer.
 
 - US and English style: a house number, one to four name words and a street type, optionally
-  followed by a unit, a city, a state and a ZIP code; PO boxes; US military mail (PSC 1234,
-  Box 5678 / APO AE 09123).
+  followed by a unit, a city, and a state and ZIP code, a Canadian province and postal code
+  or a UK postcode; PO boxes; US military mail (PSC 1234, Box 5678 / APO AE 09123).
 - Continental European style: the street type before the name or after it (as a word or as
   the end of the name word) and the house number after, or the French order with the number
   first; optionally a unit.
@@ -26,8 +26,11 @@ STREET_TYPES = (
 _NAME_WORD = r"(?:[A-Z][A-Za-z'\-]+|\d{1,3}(?:st|nd|rd|th))"
 _DIRECTION = r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b\.?)?"
 _UNIT = r"(?:,?\s+(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|#|Floor|Fl\.?)\s*[A-Za-z0-9\-]+)?"
+# A town, then a US state and ZIP code, a Canadian province and postal code (ON M5V 2T6) or
+# a UK postcode (SW1A 2AA)
 _CITY_STATE_ZIP = (
-    r"(?:,?\s+[A-Z][A-Za-z .'\-]{1,30},?\s+(?:[A-Z]{2}|[A-Z][a-z]+)\.?\s+\d{5}(?:-\d{4})?)?"
+    r"(?:,?\s+[A-Z][A-Za-z .'\-]{1,30},?\s+(?:(?:[A-Z]{2}|[A-Z][a-z]+)\.?\s+\d{5}(?:-\d{4})?"
+    r"|(?:[A-Z]{2}\s+)?[A-Z]\d[A-Z][ ]?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2})\b)?"
 )
 
 
@@ -78,9 +81,9 @@ class _AddressPatterns(PatternRecognizer):
 
 
 class StreetAddressRecognizer(_AddressPatterns):
-    """US and English style, and PO boxes."""
+    """US, Canadian and UK style, and PO boxes."""
 
-    VERSION = "2"
+    VERSION = "3"
     PATTERNS = [
         Pattern(
             "number + street name + type",

@@ -23,6 +23,9 @@ def addresses():  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("address", [
     "1600 Pennsylvania Avenue NW",
+    "1600 Pennsylvania Avenue NW, Washington, DC 20500",
+    "10 Downing Street, London SW1A 2AA",
+    "290 Bremner Blvd, Toronto, ON M5V 3L9",
     "Rue de Rivoli 12",
     "Via delle Coste 41",
     "Rua do Arenque 1634",
