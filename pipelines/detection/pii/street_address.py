@@ -5,11 +5,11 @@
   or a UK postcode; PO boxes; US military mail (PSC 1234, Box 5678 / APO AE 09123).
 - Continental European style: the street type before the name or after it (as a word or as
   the end of the name word) and the house number after, or the French order with the number
-  first; optionally a unit.
+  first; optionally a unit, and a postcode and town after a comma on the same line.
 
 Towns, countries and postcodes on the lines after a street are left to the names stage (they
-are LOCATIONs there); addresses with no street type word (Dašická 688) are missed
-(docs/DETECTION.md).
+are LOCATIONs there; the scorer's gold keeps them apart too); addresses with no street type
+word (Dašická 688) are missed (docs/DETECTION.md).
 """
 
 from __future__ import annotations
@@ -57,6 +57,10 @@ _EU_NAME_WORD = r"(?:\p{Lu}[\p{L}'’\-]*|[dl]['’]\p{Lu}[\p{L}'’\-]*)"
 _EU_NAME = rf"(?:(?:{_PARTICLE}|{_EU_NAME_WORD})\s+){{0,4}}{_EU_NAME_WORD}"
 _HOUSE = r"\d{1,5}[A-Za-z]?\b\.?"
 _UNIT_EU = r"(?:,?\s+(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|#)\s*[A-Za-z0-9\-]+){0,2}"
+# On the same line after a comma: a postcode of four or five digits and the town
+# (Hauptstraße 5, 10115 Berlin; Via Roma 1, 00184 Roma)
+_POSTCODE_TOWN = (r"(?:,[ \t]*(?:[A-Z]{1,2}-)?\d{4,5}[ \t]+\p{Lu}[\p{L}\-]+"
+                  r"(?:[ \t]+\p{Lu}[\p{L}\-]+)?)?")
 # A building number before the street, as in "25615 Tawastintie 72"
 _LEAD = r"(?:\d{1,6}[ \t]+)?"
 _START = r"(?<![\p{L}\p{N}])"
@@ -101,7 +105,8 @@ class StreetTypeFirstAddressRecognizer(_AddressPatterns):
 
     PATTERNS = [
         Pattern("street type + name + number",
-                rf"{_START}{_LEAD}(?:{PREFIX_TYPES})\s+{_EU_NAME},?\s+{_HOUSE}{_UNIT_EU}", 0.6),
+                rf"{_START}{_LEAD}(?:{PREFIX_TYPES})\s+{_EU_NAME},?\s+{_HOUSE}{_UNIT_EU}{_POSTCODE_TOWN}",
+                0.6),
         Pattern("number + street type + name",
                 rf"\b{_LEAD}\d{{1,5}}[A-Za-z]?,?\s+(?:{NUMBER_FIRST_TYPES})\s+{_EU_NAME}{_UNIT_EU}",
                 0.6),
@@ -117,12 +122,13 @@ class StreetTypeAfterAddressRecognizer(_AddressPatterns):
 
     PATTERNS = [
         Pattern("name + street type word + number",
-                rf"{_START}{_LEAD}(?:{_EU_NAME_WORD}\s+){{1,3}}(?:{WORD_TYPES})\s+{_HOUSE}{_UNIT_EU}",
+                rf"{_START}{_LEAD}(?:{_EU_NAME_WORD}\s+){{1,3}}(?:{WORD_TYPES})\s+{_HOUSE}{_UNIT_EU}"
+                rf"{_POSTCODE_TOWN}",
                 0.6),
         # the whole word, then a look back at its end: no retrying each suffix at each letter
         Pattern("name ending in a street type + number",
                 rf"{_START}{_LEAD}(?:{_EU_NAME_WORD}\s+){{0,2}}\p{{Lu}}\p{{L}}*+\.?"
-                rf"(?<=(?:{SUFFIX_TYPES}))\s+{_HOUSE}{_UNIT_EU}", 0.6),
+                rf"(?<=(?:{SUFFIX_TYPES}))\s+{_HOUSE}{_UNIT_EU}{_POSTCODE_TOWN}", 0.6),
     ]
     PREFILTER = (r"\s(?:" + WORD_TYPES + r")\s+\d", r"(?:" + SUFFIX_TYPES + r")\s+\d")
     # up to three name words and a building number before the type, a unit after it
