@@ -14,9 +14,8 @@ answer is known without it: a region is not tried when no reading of the digits 
 lengths and the shape of one of its number types (``_Region.may_hold``), and a number that
 libphonenumber would take as it is (no trunk prefix, country code or call prefix to strip) is
 validated against the region's number descriptions directly (``_Region.read_as_is``,
-``_Region.is_valid``). On the dataset candidates this cuts parses from 1,116 to 154 and the
-time per candidate about threefold; a test holds every verdict equal to parsing in every
-region.
+``_Region.is_valid``). On the 429 candidates of the dataset texts this cuts parses from 1,116
+to 154; a test holds every verdict equal to parsing in every region.
 """
 
 from __future__ import annotations
