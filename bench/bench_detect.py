@@ -155,7 +155,6 @@ def llm_traffic(n_texts: int) -> list[str]:
 class _Timing:
     texts: int = 0
     bytes: int = 0
-    passes: float = 0.0
     wall: float = 0.0
     cpu: float = 0.0
 

@@ -126,15 +126,9 @@ _SHIFT = U64(33)
 _FMIX_CHUNK = 16384  # hashes finalised per pass: two 128 KB arrays
 
 
-def _fmix64(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """murmur3's 64-bit finaliser, on a copy of ``h``."""
-    out = h.copy()
-    _fmix64_into(out, np.empty_like(out))
-    return out
-
-
 def _fmix64_into(h: npt.NDArray[np.uint64], tmp: npt.NDArray[np.uint64]) -> None:
-    """:func:`_fmix64` in place, with ``tmp`` (same shape) as scratch: no temporaries."""
+    """murmur3's 64-bit finaliser, in place, with ``tmp`` (same shape) as scratch: no
+    temporaries."""
     for mul in (*_FMIX_MUL, None):
         np.right_shift(h, _SHIFT, out=tmp)
         np.bitwise_xor(h, tmp, out=h)
@@ -188,19 +182,15 @@ def _word_table() -> npt.NDArray[np.bool_]:
 _WORD_TABLE = _word_table()
 
 
-def _is_word(cp: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
-    """Letters, digits, apostrophes; any non-ASCII code point except general punctuation and
-    the separator (so CJK and emoji count as word characters)."""
-    small = np.minimum(cp, U64(127)).view(np.int64)
-    general_punct = (cp >= U64(_GENERAL_PUNCT[0])) & (cp < U64(_GENERAL_PUNCT[1]))
-    return np.where(cp < U64(128), _ASCII_WORD[small], ~general_punct)
-
-
-def _word_mask(cp: npt.NDArray[np.uint8] | npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
-    """:func:`_is_word` by table lookup, for code points as uint8 (ASCII) or uint32."""
+def _is_word(cp: npt.NDArray[np.uint8] | npt.NDArray[np.uint32] | npt.NDArray[np.uint64]
+             ) -> npt.NDArray[np.bool_]:
+    """Letters, digits, apostrophes; any non-ASCII code point except general punctuation (so
+    CJK and emoji count as word characters); not the separator. A lookup in ``_WORD_TABLE``,
+    whose last entry stands for every code point above it."""
     if cp.dtype == np.uint8:
         return np.take(_WORD_TABLE, cp)
-    return np.take(_WORD_TABLE, np.minimum(cp, np.uint32(_GENERAL_PUNCT[1])))
+    top = np.minimum(cp, cp.dtype.type(_GENERAL_PUNCT[1]))
+    return np.take(_WORD_TABLE, top.astype(np.intp, copy=False))
 
 
 def _seed(seed: int) -> np.uint64:
@@ -349,7 +339,7 @@ def featurize_padded(norm: Sequence[str], cfg: FeatureConfig) -> PaddedFeatures:
         cp32 = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32)
         cp[:n_pos] = cp32
         word = np.zeros(n_pos + 1, dtype=bool)
-        word[1:] = _word_mask(cp32)
+        word[1:] = _is_word(cp32)
     fwd, inv = _POWERS.get(max(n_pos, n_max))
 
     # words: runs of word characters; the padding ends every text's last word

@@ -517,10 +517,14 @@ class _RuleScanner:
     def scan(self, text: str) -> tuple[int, int]:
         """Bit sets (bit ``i`` for rule column ``i``) of the rules with a scanned anchor in
         ``text``, and of the rules whose pattern Hyperscan matches in its stand-in."""
+        return self._bits_found(self._found(text))
+
+    def _found(self, text: str) -> list[int]:
+        """Expression ids Hyperscan reports in ``text``'s stand-in (each once: SINGLEMATCH)."""
         found: list[int] = []
         self._db.scan(stand_in(text), match_event_handler=_collect, context=found,
                       scratch=self._scratch)
-        return self._bits_found(found)
+        return found
 
     def _bits_found(self, found: list[int]) -> tuple[int, int]:
         anchored = matched = 0
@@ -533,9 +537,7 @@ class _RuleScanner:
 
     def candidates(self, text: str) -> list[int]:
         """Columns of the rules that contain one of their anchors and might match ``text``."""
-        found: list[int] = []
-        self._db.scan(stand_in(text), match_event_handler=_collect, context=found,
-                      scratch=self._scratch)
+        found = self._found(text)
         if not found and not self.looked_up and (not self.looked_up_other or text.isascii()):
             return []  # the usual case, made quick
         anchored, matched = self._bits_found(found)

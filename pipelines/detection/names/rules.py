@@ -26,13 +26,12 @@ RUN = regex.compile(
     r"(?![\p{L}\p{N}_@]|\.\p{L})")
 DIGIT = regex.compile(r"\d")
 PREV_WORD = regex.compile(r"(?r)([\p{L}']+)[^\p{L}\n]{0,3}")
-_STREET = r"\d[\p{N}\-/]*[ \t]+"
-_TOWN = r"\d[ \t]*(?:,[ \t]*|\n[\s>]*)"
-DIGIT_BEFORE = regex.compile(rf"(?r){_STREET}")   # "221 Baker": a street
+_STREET = r"\d[\p{N}\-/]*[ \t]+"                 # "221 Baker": a street
+_TOWN = r"\d[ \t]*(?:,[ \t]*|\n[\s>]*)"          # "56, Studenec": a town
 DIGIT_AFTER = regex.compile(r"[ \t]+\d")          # "Dunajska 56": a street
-AFTER_NUMBER = regex.compile(rf"(?r){_TOWN}")     # "56, Studenec": a town
-# Both in one reverse match (the tagger's): group "street" is DIGIT_BEFORE's match, else the
-# match is AFTER_NUMBER's (the alternatives are tried in order at the same anchor).
+# A number right before a piece, read backwards: group "street" when it is a street's number,
+# else the number ends the line before a town (the alternatives are tried in order at the
+# same anchor).
 NUMBER_BEFORE = regex.compile(rf"(?r)(?P<street>{_STREET})|{_TOWN}")
 COMMA_WORD = regex.compile(r",[ \t]*(\p{Lu}[\p{L}\p{M}]+)")       # "Sonmarg, Kashmir"
 PLACE_OF = regex.compile(

@@ -414,10 +414,10 @@ class Tagger:
                 continue
             number = T.number_before(text, start)
             if number and number.group("street") is not None or T.digit_after(text, end):
-                continue  # a street or building name inside an address (DIGIT_BEFORE/AFTER)
+                continue  # a street or building name inside an address (a number before or after)
             if number:
                 spans.append(_new(Span, (start, end, "LOCATION", 0.5, "after-number")))
-                continue  # the town line of an address (AFTER_NUMBER)
+                continue  # the town line of an address (after a number and a comma or a line break)
             if kind == "initial":  # Ken N. Fukuda, Delvis J Carvajal
                 spans.append(_new(Span, (start, end, "PERSON", 0.85, "middle-initial")))
                 continue

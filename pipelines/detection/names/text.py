@@ -74,7 +74,6 @@ def digit_after(text: str, end: int) -> bool:
     return rules.DIGIT_AFTER.match(text, end) is not None
 
 
-
 def mostly_lower(text: str) -> bool:
     """Typed without capitals (one capital in twenty words, from a URL or code, is allowed)."""
     caps = 0

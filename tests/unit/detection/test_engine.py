@@ -225,14 +225,13 @@ def test_a_lone_surrogate_does_not_fail_the_scan(detectors) -> None:  # type: ig
     assert result.redacted == "my ssn <US_SSN> \ufffd and more"
 
 
-def test_the_plain_context_shortcut_gives_the_full_answer() -> None:
+def test_the_plain_context_shortcut_gives_the_full_answer(pii_detector: AitrailDetector) -> None:
     """``_has_context`` with ``plain`` (a substring test first) answers as the word-by-word
     test does, before every digit and capital in every dataset text, for every member."""
     from bench import pii_eval
     from pipelines.detection.engine import _has_context
 
-    detector = AitrailDetector(text_stages=[])
-    contexts = {m.context for m in detector.members if m.context and m.plain_context}
+    contexts = {m.context for m in pii_detector.members if m.context and m.plain_context}
     assert contexts
     texts = [e.text for d in pii_eval.load_sets() for e in d.examples]
     checked = found = 0

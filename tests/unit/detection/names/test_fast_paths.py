@@ -156,12 +156,17 @@ def _positions(texts: list[str]) -> list[tuple[str, int]]:
     return [(t, i) for t in [*texts[:3000], *texts[-300:], *noise] for i in range(len(t) + 1)]
 
 
+# NUMBER_BEFORE's two alternatives on their own: a street's number, a number before a town
+DIGIT_BEFORE = regex.compile(rf"(?r){R._STREET}")
+AFTER_NUMBER = regex.compile(rf"(?r){R._TOWN}")
+
+
 def test_context_pre_checks_equal_the_regexes(texts: list[str]) -> None:
     for text, i in _positions(texts):
         m = R.PREV_WORD.match(text, max(0, i - 30), i)
         assert T.prev_word(text, i) == (m.group(1).lower() if m else ""), (text, i)
         lo = max(0, i - 12)
-        street, town = R.DIGIT_BEFORE.match(text, lo, i), R.AFTER_NUMBER.match(text, lo, i)
+        street, town = DIGIT_BEFORE.match(text, lo, i), AFTER_NUMBER.match(text, lo, i)
         number = T.number_before(text, i)
         assert (number is not None) == bool(street or town), (text, i)
         assert number is None or (number.group("street") is not None) == bool(street)
