@@ -12,6 +12,13 @@ BIN := $(VENV)/bin
 KAFKA_PORT ?= 39092
 export KAFKA_PORT
 STAMP := $(VENV)/.installed
+# The Rust extension aitrail_native (native/): rebuilt into the venv when its sources change.
+# Needs Rust's cargo (rustup, or Debian's cargo package); crates come from crates.io at build
+# time, pinned by native/Cargo.lock; the build cache lives outside the work tree.
+NATIVE_SOURCES := native/Cargo.toml native/Cargo.lock native/pyproject.toml native/aitrail_native.pyi $(sort $(wildcard native/src/*.rs))
+NATIVE_HASH := $(shell cat $(NATIVE_SOURCES) | sha256sum | cut -c1-12)
+NATIVE_STAMP := $(VENV)/.native-$(NATIVE_HASH)
+CARGO_TARGET_DIR ?= $(AITRAIL_CACHE)/cargo-target
 # The Compose Specification's JSON Schema (compose-spec/compose-spec, schema/compose-spec.json)
 # for tests/unit/test_deploy_files.py. It comes from a package registry, pinned by version and
 # by the file's sha256: the PyPI wheel of check-jsonschema vendors it (with its Apache-2.0
@@ -44,7 +51,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+$(NATIVE_STAMP): $(STAMP)
+	@command -v cargo >/dev/null || { echo "need Rust's cargo on PATH to build native/ (https://rustup.rs, or apt-get install cargo)"; exit 1; }
+	CARGO_TARGET_DIR=$(CARGO_TARGET_DIR) $(BIN)/pip install --quiet --no-deps --force-reinstall ./native
+	@rm -f $(VENV)/.native-*
+	@touch $@
+
+install: $(NATIVE_STAMP)
 	@# the editable install points at whichever checkout ran last: re-point it at this one
 	@# (checked from / so that this directory, first on sys.path, cannot answer for the venv)
 	@(cd / && $(BIN)/python -c "import aitrail,sys,pathlib; sys.exit(0 if pathlib.Path(aitrail.__file__).resolve().parent.parent == pathlib.Path('$(CURDIR)').resolve() else 1)") \

@@ -18,7 +18,7 @@ import json
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +30,11 @@ from pipelines.detection.moderation.features import (
     normalize,
 )
 from pipelines.detection.moderation.rules import RULE_NAMES, rule_hits, rules_digest
+from pipelines.detection.native import native_module
 from schemas.records import Finding
+
+if TYPE_CHECKING:
+    from aitrail_native import NgramScorer
 
 DETECTOR_NAME = "aitrail-moderation"
 MODEL_DIR = Path(__file__).resolve().parent / "model"
@@ -95,12 +99,19 @@ def _blocks(lengths: list[int], budget: int, max_padding: int) -> list[list[int]
     return blocks
 
 
+def _rebuild(cls: type[ModerationDetector], model_dir: str, native: bool
+             ) -> ModerationDetector:
+    return cls(model_dir, native=native)
+
+
 class ModerationDetector:
     """Scores texts for the eight moderation categories; see docs/MODEL_CARD_moderation.md."""
 
     name = DETECTOR_NAME
 
-    def __init__(self, model_dir: Path | str = MODEL_DIR) -> None:
+    def __init__(self, model_dir: Path | str = MODEL_DIR, *, native: bool = True) -> None:
+        """``native``: score the n-grams with ``aitrail_native`` when it is installed (the same
+        logits, bit for bit, as the numpy path used without it)."""
         self.model_dir = Path(model_dir)
         meta_path = self.model_dir / META_FILE
         npz_path = self.model_dir / WEIGHTS_FILE
@@ -127,14 +138,19 @@ class ModerationDetector:
         # float32 (8 MB, and the float16 weights are exact in it) plus a row of zeros, the
         # bucket of featurize_padded's padding; gathered rows are summed in float64
         self._hashed = _aligned(np.vstack([hashed, np.zeros((1, hashed.shape[1]))]))
+        module = native_module() if native else None
+        self._native: NgramScorer | None = None if module is None else module.NgramScorer(
+            self._hashed[:-1].tobytes(), len(self.categories), self.config.bits,
+            list(self.config.char_ngrams), list(self.config.word_ngrams),
+            self.config.char_weight, self.config.word_weight)
         self._rules = rules.astype(np.float64)
         self._bias = bias.astype(np.float64)
         thresholds = meta.get("thresholds") or {}
         self.thresholds = np.array([float(thresholds.get(c, 0.5)) for c in self.categories],
                                    dtype=np.float64)
 
-    def __reduce__(self) -> tuple[type[ModerationDetector], tuple[str]]:
-        return (type(self), (str(self.model_dir),))
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), str(self.model_dir), self._native is not None))
 
     def logits(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """``(n_texts, n_categories)`` log-odds: bias + rule weights + the hashed n-grams' sum."""
@@ -146,6 +162,9 @@ class ModerationDetector:
             acc = out[start : start + len(norm)]
             np.matmul(rule_hits(norm), self._rules, out=acc)
             acc += self._bias
+            if self._native is not None:
+                acc += np.frombuffer(self._native.logits(norm), dtype="<f8").reshape(acc.shape)
+                continue
             for rows in _blocks([len(t) for t in norm], BLOCK_CHARS, BLOCK_PADDING):
                 feats = featurize_padded([norm[i] for i in rows], self.config)
                 acc[rows] += self._ngram_logits(feats, narrow, gathered)

@@ -132,6 +132,8 @@ def test_pickles_as_a_path(detector: ModerationDetector) -> None:
     assert len(blob) < 1000
     clone = pickle.loads(blob)  # noqa: S301 (our own object, in-process)
     np.testing.assert_array_equal(clone.scores(BENIGN), detector.scores(BENIGN))
+    numpy_only = pickle.loads(pickle.dumps(ModerationDetector(native=False)))  # noqa: S301
+    assert numpy_only._native is None and clone._native is not None
 
 
 def _score_in_child(queue: mp.Queue) -> None:  # type: ignore[type-arg]

@@ -117,9 +117,12 @@ def _texts() -> list[str]:
     return pool[:300] + packed + edge
 
 
-@pytest.fixture(scope="module")
-def detector() -> ModerationDetector:
-    return ModerationDetector()
+@pytest.fixture(scope="module", params=[True, False], ids=["native", "numpy"])
+def detector(request: pytest.FixtureRequest) -> ModerationDetector:
+    """Both scoring paths: the Rust extension's (make install builds it) and numpy's."""
+    found = ModerationDetector(native=request.param)
+    assert (found._native is not None) == request.param, "aitrail_native is not installed"
+    return found
 
 
 @pytest.fixture(scope="module")

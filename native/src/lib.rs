@@ -1,0 +1,15 @@
+//! aitrail's detection hot paths, for CPython (built by `make install` with maturin).
+//!
+//! Each function here has a pure-Python twin in `pipelines/detection/` that stays the
+//! reference: the Python side uses this module when it imports and holds the two equal in
+//! tests (`tests/unit/detection/test_native.py`).
+
+use pyo3::prelude::*;
+
+pub mod ngrams;
+
+#[pymodule]
+fn aitrail_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<ngrams::NgramScorer>()?;
+    Ok(())
+}
