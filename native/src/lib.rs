@@ -6,10 +6,24 @@
 
 use pyo3::prelude::*;
 
+pub mod names;
 pub mod ngrams;
 
 #[pymodule]
 fn aitrail_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ngrams::NgramScorer>()?;
+    m.add_class::<names::NameRuns>()?;
+    m.add(
+        "NAME_BITS",
+        names::bit_names()
+            .into_iter()
+            .collect::<std::collections::HashMap<_, _>>(),
+    )?;
+    m.add(
+        "NAME_CHAR_FLAGS",
+        names::char_flag_names()
+            .into_iter()
+            .collect::<std::collections::HashMap<_, _>>(),
+    )?;
     Ok(())
 }

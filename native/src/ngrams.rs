@@ -82,7 +82,9 @@ impl NgramScorer {
         word_weight: f32,
     ) -> PyResult<Self> {
         if bits == 0 || bits > 32 || n_cat == 0 {
-            return Err(PyValueError::new_err("bits must be in 1..=32 and n_cat positive"));
+            return Err(PyValueError::new_err(
+                "bits must be in 1..=32 and n_cat positive",
+            ));
         }
         let rows = 1usize << bits;
         if weights.len() != rows * n_cat * 4 {
@@ -93,7 +95,9 @@ impl NgramScorer {
             )));
         }
         if char_ngrams.iter().any(|&n| n == 0 || n > MAX_NGRAM) {
-            return Err(PyValueError::new_err(format!("char n-gram sizes must be in 1..={MAX_NGRAM}")));
+            return Err(PyValueError::new_err(format!(
+                "char n-gram sizes must be in 1..={MAX_NGRAM}"
+            )));
         }
         if word_ngrams.iter().any(|&n| n != 1 && n != 2) {
             return Err(PyValueError::new_err("word n-gram sizes must be 1 or 2"));
@@ -111,7 +115,13 @@ impl NgramScorer {
             n_cat,
             mask: (rows as u64) - 1,
             char_seeds: (1..=MAX_NGRAM)
-                .map(|n| if char_ngrams.contains(&n) { seed(n as u64) } else { NOT_A_SIZE })
+                .map(|n| {
+                    if char_ngrams.contains(&n) {
+                        seed(n as u64)
+                    } else {
+                        NOT_A_SIZE
+                    }
+                })
                 .collect(),
             char_sizes: char_ngrams,
             unigrams: word_ngrams.contains(&1),

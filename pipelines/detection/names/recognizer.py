@@ -135,8 +135,9 @@ class NameRecognizer(EntityRecognizer):
     PREFILTER: ClassVar[tuple[str, ...]] = (r"^[^A-Za-z\x80-\xff]*[A-Za-z\x80-\xff]",)
     WINDOW_MARGIN: ClassVar[int] = 10**9
 
-    def __init__(self, supported_language: str = "en", *, handles: bool = True) -> None:
-        self.tagger = Tagger(load(), handles=handles)
+    def __init__(self, supported_language: str = "en", *, handles: bool = True,
+                 native: bool = True) -> None:
+        self.tagger = Tagger(load(), handles=handles, native=native)
         super().__init__(supported_entities=list(self.ENTITIES), name=type(self).__name__,
                          supported_language=supported_language, version=self.VERSION,
                          context=[])

@@ -31,11 +31,18 @@ its regex.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import string
+from typing import TYPE_CHECKING, NamedTuple
+
+import regex
 
 from pipelines.detection.names import rules as R
 from pipelines.detection.names import text as T
 from pipelines.detection.names.lexicon import Lexicon
+from pipelines.detection.native import native_module
+
+if TYPE_CHECKING:
+    from aitrail_native import NameRuns
 
 NAME, BREAK, POISON, HON, PART, INITIAL = range(6)  # token classes
 # Memo sizes: a plan is a few hundred bytes, a word's bits about a hundred; cleared when full
@@ -99,7 +106,10 @@ _SMALL: dict[str, int] = {
 
 
 class Tagger:
-    def __init__(self, lex: Lexicon, *, handles: bool = True, wordnet: bool = True) -> None:
+    def __init__(self, lex: Lexicon, *, handles: bool = True, wordnet: bool = True,
+                 native: bool = True) -> None:
+        """``native``: run the run loop (runs, plans, context) in ``aitrail_native`` when it
+        is installed; the same spans as this module's loop, which runs without it."""
         self.lex = lex
         self.handles = handles
         self.wordnet = wordnet
@@ -109,17 +119,43 @@ class Tagger:
         self._lower_places = frozenset(
             k.encode() for k, (kind, _) in lex.places.items()
             if kind in R.PLACE_SCORES and " " not in k and lex.lower_ratio(k) < 0.5)
+        module = native_module() if native else None
+        self._native: NameRuns | None = None if module is None else _native_runs(self, module)
 
     def clear_caches(self) -> None:
         """Forget every planned run and word (benchmarks measure first sightings)."""
         self._klass.clear()
         self._plans.clear()
+        if self._native is not None:
+            self._native.clear_caches()
 
     def find(self, text: str) -> list[Span]:
         out: list[Span] = []
         masked: list[tuple[int, int]] = []
         if "@" in text or "#" in text or "/" in text:
             self._marks(text, masked, out)
+        if self._native is not None:
+            spans, lowercase = self._native.find(text, masked)
+            out.extend([_new(Span, s) for s in spans])
+            if lowercase:
+                self._lowercase(text, out)
+            return out
+        runs = self._runs(text, masked, out)
+        # each run starts with a capital that rules.WORD_CAP counts: four make a text cased
+        if runs < 4 and T.mostly_lower(text):
+            self._lowercase(text, out)
+        else:
+            lower_words = text.lower().encode().translate(R.PUNCT_TO_SPACE).split()
+            for word in self._lower_places.intersection(lower_words):
+                place = word.decode()
+                if R.DIGIT.search(place) is None:
+                    for m in T.exact_word(place).finditer(text):
+                        out.append(Span(m.start(), m.end(), "LOCATION", 0.45, "lower-place"))
+        return out
+
+    def _runs(self, text: str, masked: list[tuple[int, int]], out: list[Span]) -> int:
+        """The spans of the runs of capitalized words (``aitrail_native.NameRuns.find``'s
+        twin); returns how many runs there were."""
         plans = self._plans
         in_context = self._place_in_context
         m_i = runs = 0
@@ -137,17 +173,7 @@ class Tagger:
                 plan = self._plan(words)
             if plan:
                 in_context(text, start, plan, out)
-        # each run starts with a capital that rules.WORD_CAP counts: four make a text cased
-        if runs < 4 and T.mostly_lower(text):
-            self._lowercase(text, out)
-        else:
-            lower_words = text.lower().encode().translate(R.PUNCT_TO_SPACE).split()
-            for word in self._lower_places.intersection(lower_words):
-                place = word.decode()
-                if R.DIGIT.search(place) is None:
-                    for m in T.exact_word(place).finditer(text):
-                        out.append(Span(m.start(), m.end(), "LOCATION", 0.45, "lower-place"))
-        return out
+        return runs
 
     # ---- marks and lower case ---------------------------------------------------------------
 
@@ -506,6 +532,51 @@ def _key_table(tagger: Tagger) -> dict[str, int]:
             table[key] = values.setdefault(b, b)
     _TABLES[(id(lex), tagger.wordnet)] = (lex, table)
     return table
+
+
+def _native_runs(tagger: Tagger, module: object) -> NameRuns:
+    """The native run loop with this tagger's word tables, lists and character classes."""
+    lex = tagger.lex
+    places = [(phrase, R.PLACE_SCORES.get(kind, 0.7 if pop >= 100_000 else 0.55),
+               f"place:{kind}", kind in R.PLACE_SCORES)
+              for phrase, (kind, pop) in lex.places.items()]
+    runs: NameRuns = module.NameRuns(  # type: ignore[attr-defined]
+        tagger._table, places, lex.words, list(lex.rules), tagger.wordnet, R.PARTICLES,
+        R.HONORIFICS, R.PERSON_CUES, R.PLACE_CUES,
+        {w for k in tagger._lower_places if R.DIGIT.search(w := k.decode()) is None},
+        char_info, tagger._key_bits)
+    return runs
+
+
+_CHAR_CLASSES = {"LU": r"\p{Lu}", "LL": r"\p{Ll}", "L": r"\p{L}", "M": r"\p{M}",
+                 "N": r"\p{N}", "DIGIT": r"\d", "SPACE_RE": r"\s", "WORD_RE": r"\w"}
+_CLASS_RX = {name: regex.compile(pattern) for name, pattern in _CHAR_CLASSES.items()}
+_FOLD_RX = {a: regex.compile(f"(?i){a}") for a in string.ascii_lowercase}
+
+
+def char_info(ch: str) -> tuple[int, str, str]:
+    """What the native run loop needs to know of a character, from the ``regex`` module and
+    ``str`` as the Python tagger uses them: flags (``aitrail_native.NAME_CHAR_FLAGS``),
+    ``ch.lower()``, and the ASCII letter it matches under IGNORECASE ("" if none)."""
+    bit = native_char_flags()
+    flags = 0
+    for name, rx in _CLASS_RX.items():
+        if rx.fullmatch(ch):
+            flags |= bit[name]
+    for name, test in (("ALPHA", ch.isalpha()), ("UPPER", ch.isupper()),
+                       ("LOWER", ch.islower()), ("TITLE", ch.istitle() and not ch.isupper()),
+                       ("SPACE", ch.isspace()), ("LOWER_CONTEXT", ch == "\u03a3")):
+        if test:
+            flags |= bit[name]  # (str.lower maps capital sigma by its neighbours: Final_Sigma)
+    fold = next((a for a, rx in _FOLD_RX.items() if rx.fullmatch(ch)), "")
+    return flags, ch.lower(), fold
+
+
+def native_char_flags() -> dict[str, int]:
+    module = native_module()
+    assert module is not None
+    flags: dict[str, int] = module.NAME_CHAR_FLAGS
+    return flags
 
 
 # Below U+1C80 every \p{Lu} character is str.isupper() and every \p{Ll} is str.islower() (the

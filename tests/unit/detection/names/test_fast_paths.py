@@ -68,8 +68,12 @@ def fingerprint(spans_per_text: list[list[TG.Span]]) -> str:
     return h.hexdigest()
 
 
-def test_same_output_as_before_the_speed_work_cold_and_warm(texts: list[str]) -> None:
-    ours = NameRecognizer()
+@pytest.mark.parametrize("native", [True, False], ids=["native", "python"])
+def test_same_output_as_before_the_speed_work_cold_and_warm(texts: list[str], native: bool
+                                                           ) -> None:
+    """Both run loops: aitrail_native's (make install builds it) and the Python one."""
+    ours = NameRecognizer(native=native)
+    assert (ours.tagger._native is not None) == native, "aitrail_native is not installed"
     ours.clear_caches()
     cold = [ours.find(t) for t in texts]  # every run and word seen first here
     assert fingerprint(cold) == OUTPUT_SHA256
