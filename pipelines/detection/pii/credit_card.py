@@ -25,6 +25,9 @@ class AitrailCreditCardRecognizer(CreditCardRecognizer):
         ),
     ]
     PREFILTER = (r"\b\d{4}[- ]?\d{3,4}[- ]?\d{3,4}[- ]?\d{3,5}",)
+    # The pre-filter has the pattern's shape, so a card is the hit itself: the window is the
+    # hit widened to whitespace (the engine reads context words in the whole text).
+    WINDOW_MARGIN = 0
 
     def __init__(self) -> None:
         super().__init__(patterns=self.PATTERNS, name="AitrailCreditCardRecognizer")

@@ -45,6 +45,11 @@ class AitrailIbanRecognizer(EntityRecognizer):
     ENTITY = "IBAN_CODE"
     CONTEXT = ["iban", "bank", "account", "transfer", "wire"]
     PREFILTER = (r"[A-Za-z]{2}\d{2}[ \-]?[A-Za-z0-9]{4}",)
+    # An IBAN starts where its pre-filter hit starts and runs at most 34 characters with a
+    # separator after each (67), plus the one after it that is read: the window is the hit
+    # and what may follow it, widened to whitespace (context words come from the whole text).
+    WINDOW_MARGIN = 0
+    PREFILTER_REACH = 68
     SCORE = 1.0
 
     def __init__(self) -> None:

@@ -24,6 +24,9 @@ class AitrailUsSsnRecognizer(UsSsnRecognizer):
         Pattern("SSN 3-6 (needs context)", r"\b[0-9]{3}-[0-9]{6}\b", 0.05),
     ]
     PREFILTER = (r"\b\d{3}[- .]\d{2}[- .]\d{4}", r"\b\d{9}", r"\b\d{5}-\d{4}", r"\b\d{3}-\d{6}")
+    # Each pre-filter has its pattern's shape: an SSN is the hit itself, so the window is the
+    # hit widened to whitespace (context words are read in the whole text).
+    WINDOW_MARGIN = 0
 
     def __init__(self) -> None:
         super().__init__(patterns=self.PATTERNS, name="AitrailUsSsnRecognizer")

@@ -226,21 +226,55 @@ def test_a_lone_surrogate_does_not_fail_the_scan(detectors) -> None:  # type: ig
 
 
 def test_the_plain_context_shortcut_gives_the_full_answer(pii_detector: AitrailDetector) -> None:
-    """``_has_context`` with ``plain`` (a substring test first) answers as the word-by-word
-    test does, before every digit and capital in every dataset text, for every member."""
+    """``_has_context`` with ``plain`` (a substring test first, on the window or with the
+    member's ``any_context`` on the text lower-cased once) answers as the word-by-word test
+    does, before every digit and capital in every dataset text, for every member."""
     from bench import pii_eval
     from pipelines.detection.engine import _has_context
 
-    contexts = {m.context for m in pii_detector.members if m.context and m.plain_context}
-    assert contexts
+    members = {m.context: m.any_context for m in pii_detector.members
+               if m.context and m.plain_context}
+    assert members and all(members.values())
     texts = [e.text for d in pii_eval.load_sets() for e in d.examples]
     checked = found = 0
     for text in texts:
+        lowered = text.lower() if text.isascii() else None
         for start, c in enumerate(text):
             if c.isdigit() or c.isupper():
-                for context in contexts:
+                for context, any_context in members.items():
                     answer = _has_context(text, start, context, False)
                     assert _has_context(text, start, context, True) == answer
+                    assert _has_context(text, start, context, True, lowered,
+                                        any_context) == answer
                     checked += 1
                     found += answer
     assert checked > 100_000 and found > 1_000
+
+
+def test_words_read_backwards_are_the_words_before() -> None:
+    """The context and other-number tests read the words before a finding backwards from it
+    (``_WORD_BACKWARDS``, as many as needed): the same words as splitting the window before
+    it into words and taking the last ones, before every digit of every dataset text."""
+    from bench import pii_eval
+    from pipelines.detection import engine
+
+    def words_before(text: str, start: int, reach: int, count: int) -> list[str]:
+        return engine._WORD.findall(text[max(0, start - reach):start])[-count:]
+
+    contexts = [("ssn", "social", "security"), ("account", "acct#"), ("phone", "tel")]
+    texts = [e.text for d in pii_eval.load_sets() for e in d.examples]
+    checked = other = 0
+    for text in texts:
+        for start, c in enumerate(text):
+            if not c.isdigit():
+                continue
+            expected = any(w.lower() in engine.OTHER_NUMBER_WORDS
+                           for w in words_before(text, start, 60, 3))
+            assert engine._names_another_number(text, start) == expected, (text, start)
+            other += expected
+            before = " ".join(words_before(text, start, 120, 5)).lower()
+            for context in contexts:
+                assert engine._has_context(text, start, context) == any(
+                    w in before for w in context), (text, start, context)
+            checked += 1
+    assert checked > 10_000 and other > 10
