@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 
 from pipelines.detection.engine import CONFIDENT_SCORE, IDENTIFIER_TYPES, AitrailDetector
 from pipelines.detection.prefilter import Prefilter, windows
 from schemas.records import Finding
+
+if TYPE_CHECKING:
+    from presidio_analyzer import RecognizerResult
 
 TEXTS = [
     "Réunion à Zürich: écrivez à jean.dupont@example.fr ou appelez le 415-555-0132 ✓",
@@ -278,3 +282,43 @@ def test_words_read_backwards_are_the_words_before() -> None:
                     w in before for w in context), (text, start, context)
             checked += 1
     assert checked > 10_000 and other > 10
+
+
+def test_taken_spans_answer_as_a_scan_of_every_span() -> None:
+    """Containment and the spans reaching into a window, by bisection, on random spans."""
+    import random
+
+    from pipelines.detection.engine import _TakenSpans
+
+    rng = random.Random(7)
+    for _ in range(300):
+        spans = [(a, a + rng.randint(1, 40)) for a in
+                 (rng.randint(0, 200) for _ in range(rng.randint(0, 12)))]
+        taken = _TakenSpans(list(spans))
+        for _ in range(30):
+            start = rng.randint(0, 240)
+            end = start + rng.randint(1, 30)
+            assert taken.contains(start, end) == any(
+                a <= start and end <= b for a, b in spans)
+            assert sorted(taken.inside(start, end)) == sorted(
+                (a - start, b - start) for a, b in spans if a < end and b > start)
+
+
+def test_a_batch_finds_what_each_text_alone_finds(pii_detector: AitrailDetector) -> None:
+    """``find_all`` runs each recognizer over the whole batch before the next one: no text's
+    findings depend on the other texts of its batch, nor on where it stands in it (empty
+    texts included)."""
+    from bench import pii_eval
+    from bench.bench_detect import samples
+
+    sets = pii_eval.load_sets()
+    texts = samples(sets, 200, 20, 1024)["dataset texts"]
+    texts += samples(sets, 0, 20, 1024)["packed to ≥1,024 bytes"] + ["", "x"]
+
+    def key(results: list[RecognizerResult]) -> list[tuple[str, int, int, float]]:
+        return [(r.entity_type, r.start, r.end, r.score) for r in results]
+
+    alone = [key(pii_detector.find(t)) for t in texts]
+    assert sum(map(len, alone)) > 500
+    assert [key(r) for r in pii_detector.find_all(texts)] == alone
+    assert [key(r) for r in pii_detector.find_all(texts[::-1])] == alone[::-1]
