@@ -105,16 +105,18 @@ class Member:
     yields: bool = False  # recognizer.YIELDS_TO_EARLIER
     plain_context: bool = False  # every context word is ASCII letters, digits or "#"
     any_context: re.Pattern[str] | None = None  # any context word (plain_context only)
-
-    @property
-    def name(self) -> str:
-        return str(getattr(self.recognizer, "name", type(self.recognizer).__name__))
+    name: str = ""  # the recognizer's name
+    # recognizer.analyze_unexplained: its results without Presidio's AnalysisExplanation
+    # objects, which the engine never reads
+    unexplained: Callable[[str, list[str]], list[RecognizerResult]] | None = None
 
     def analyze(self, text: str, avoid: Sequence[tuple[int, int]] = ()) -> list[RecognizerResult]:
         """``avoid``: spans of confident findings, for a YIELDS_TO_EARLIER recognizer (whose
         ``analyze`` takes them and skips candidates inside)."""
         if self.plain_patterns:
             return analyze_patterns(self.recognizer, text)  # type: ignore[arg-type]
+        if self.unexplained is not None:
+            return self.unexplained(text, self.entities)
         if avoid:
             return cast(_Yielding, self.recognizer).analyze(text, self.entities, None,
                                                             avoid=avoid)
@@ -263,17 +265,19 @@ class AitrailDetector:
 
     def _accept(self, member: Member, text: str, result: RecognizerResult,
                 lowered: str | None = None) -> bool:
-        has_context = _has_context(text, result.start, member.context, member.plain_context,
-                                   lowered, member.any_context)
+        has_context = bool(member.context) and _has_context(
+            text, result.start, member.context, member.plain_context, lowered,
+            member.any_context)
         if has_context:
             result.score = min(1.0, max(result.score + CONTEXT_BOOST, CONTEXT_FLOOR))
         keep = member.keep
         if keep is not None and not keep(text, result, has_context):
             return False
-        if result.recognition_metadata is None:
-            result.recognition_metadata = {}
-        result.recognition_metadata["recognizer_name"] = member.name
-        result.recognition_metadata["aitrail_version"] = member.version
+        metadata = result.recognition_metadata
+        if metadata is None:
+            metadata = result.recognition_metadata = {}
+        metadata["recognizer_name"] = member.name
+        metadata["aitrail_version"] = member.version
         if (not has_context and result.score < CONFIDENT_SCORE
                 and result.entity_type in IDENTIFIER_TYPES
                 and _names_another_number(text, result.start)):
@@ -396,7 +400,9 @@ def _member(recognizer: EntityRecognizer) -> Member:
                   uses_presidio_analyze(recognizer), getattr(recognizer, "keep", None),
                   bool(getattr(recognizer, "YIELDS_TO_EARLIER", False)), plain,
                   re.compile("|".join(map(re.escape, context))) if plain and context
-                  else None)
+                  else None,
+                  str(getattr(recognizer, "name", kind)),
+                  getattr(recognizer, "analyze_unexplained", None))
 
 
 def _prefilter_of(member: Member) -> tuple[str, ...]:

@@ -43,3 +43,19 @@ def test_a_failing_engine_fails_closed_with_none() -> None:
         assert pool.scan_blocking(["a", "b"]) == [None, None]
     finally:
         pool.close()
+
+
+def test_what_a_detection_process_loaded_is_frozen() -> None:
+    """Full collections in a detection process skip the engine's tables: they are frozen
+    once loaded (and anything allocated afterwards is collected as usual)."""
+    import gc
+
+    from pipelines.pool import freeze_loaded_state
+
+    before = gc.get_freeze_count()
+    try:
+        freeze_loaded_state()
+        assert gc.get_freeze_count() > before
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()

@@ -215,3 +215,21 @@ def test_runs_equal_the_plain_particle_list_pattern(texts: list[str]) -> None:
     for text in [*texts, *extra]:
         assert [m.span() for m in R.RUN.finditer(text)] == \
             [m.span() for m in run.finditer(text)], text
+
+
+def test_the_engine_gets_the_same_results_without_explanations() -> None:
+    """``analyze_unexplained`` (the engine's call) is ``analyze`` minus the explanations."""
+    from bench import pii_eval
+    from pipelines.detection.names.recognizer import NameRecognizer
+
+    recognizer = NameRecognizer()
+    compared = 0
+    for text in [e.text for d in pii_eval.load_sets() for e in d.examples][:1500]:
+        explained = recognizer.analyze(text, [])
+        plain = recognizer.analyze_unexplained(text, [])
+        assert all(r.analysis_explanation is None for r in plain)
+        assert [(r.entity_type, r.start, r.end, r.score, r.recognition_metadata)
+                for r in plain] == [(r.entity_type, r.start, r.end, r.score,
+                                     r.recognition_metadata) for r in explained]
+        compared += len(plain)
+    assert compared > 500
