@@ -437,6 +437,8 @@ def _has_context(text: str, start: int, context: tuple[str, ...], plain: bool = 
     words = [m.group() for m in islice(_WORD_BACKWARDS.finditer(text, low, start),
                                        CONTEXT_WORDS_BEFORE)]
     before = " ".join(reversed(words)).lower()
+    if any_context is not None:
+        return any_context.search(before) is not None
     return any(word in before for word in context)
 
 
