@@ -30,11 +30,20 @@ import regex
 
 from pipelines.detection import offline  # noqa: F401  (before presidio)
 from pipelines.detection.base import ScanResult
-from pipelines.detection.patterns import analyze_patterns, uses_presidio_analyze
+from pipelines.detection.patterns import (
+    PreparedPatterns,
+    analyze_patterns,
+    prepare,
+    uses_presidio_analyze,
+)
 from pipelines.detection.prefilter import Prefilter, windows
 from schemas.records import Finding
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult  # noqa: E402  isort: skip
+from presidio_analyzer import (  # noqa: E402  isort: skip
+    EntityRecognizer,
+    PatternRecognizer,
+    RecognizerResult,
+)
 from presidio_anonymizer.entities import (  # noqa: E402  isort: skip
     RecognizerResult as AnonymizerResult,
 )
@@ -109,12 +118,13 @@ class Member:
     # recognizer.analyze_unexplained: its results without Presidio's AnalysisExplanation
     # objects, which the engine never reads
     unexplained: Callable[[str, list[str]], list[RecognizerResult]] | None = None
+    patterns: PreparedPatterns | None = None  # patterns.prepare(recognizer), for plain_patterns
 
     def analyze(self, text: str, avoid: Sequence[tuple[int, int]] = ()) -> list[RecognizerResult]:
         """``avoid``: spans of confident findings, for a YIELDS_TO_EARLIER recognizer (whose
         ``analyze`` takes them and skips candidates inside)."""
         if self.plain_patterns:
-            return analyze_patterns(self.recognizer, text)  # type: ignore[arg-type]
+            return analyze_patterns(self.recognizer, text, self.patterns)  # type: ignore[arg-type]
         if self.unexplained is not None:
             return self.unexplained(text, self.entities)
         if avoid:
@@ -394,15 +404,17 @@ def _member(recognizer: EntityRecognizer) -> Member:
     kind = type(recognizer).__name__
     version = f"{kind}/{getattr(recognizer, 'VERSION', 'presidio-2.2.366')}"
     margin = getattr(recognizer, "WINDOW_MARGIN", 0 if kind in TOKEN_WINDOW else WINDOW_MARGIN)
+    plain_patterns = uses_presidio_analyze(recognizer)
     plain = all(_PLAIN_WORD.fullmatch(w) for w in context)
     return Member(recognizer, list(recognizer.supported_entities), context, version,
                   margin, getattr(recognizer, "PREFILTER_REACH", 0),
-                  uses_presidio_analyze(recognizer), getattr(recognizer, "keep", None),
+                  plain_patterns, getattr(recognizer, "keep", None),
                   bool(getattr(recognizer, "YIELDS_TO_EARLIER", False)), plain,
                   re.compile("|".join(map(re.escape, context))) if plain and context
                   else None,
                   str(getattr(recognizer, "name", kind)),
-                  getattr(recognizer, "analyze_unexplained", None))
+                  getattr(recognizer, "analyze_unexplained", None),
+                  prepare(cast(PatternRecognizer, recognizer)) if plain_patterns else None)
 
 
 def _prefilter_of(member: Member) -> tuple[str, ...]:
@@ -503,6 +515,8 @@ class _TakenSpans:
         return i >= 0 and self.reach[i] >= end
 
     def inside(self, start: int, end: int) -> list[tuple[int, int]]:
+        if not self.spans:
+            return []
         return [(a - start, b - start)
                 for a, b in self.spans[:bisect_left(self.starts, end)] if b > start]
 
