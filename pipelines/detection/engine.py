@@ -23,7 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import accumulate, islice
 from typing import Protocol, cast
 
 import regex
@@ -504,11 +504,8 @@ class _TakenSpans:
     def __init__(self, spans: list[tuple[int, int]]) -> None:
         self.spans = sorted(spans)
         self.starts = [a for a, _ in self.spans]
-        self.reach: list[int] = []  # reach[i]: the largest end of spans[:i + 1]
-        furthest = -1
-        for _, b in self.spans:
-            furthest = max(furthest, b)
-            self.reach.append(furthest)
+        # reach[i]: the largest end of spans[:i + 1]
+        self.reach = list(accumulate([b for _, b in self.spans], max))
 
     def contains(self, start: int, end: int) -> bool:
         i = bisect_right(self.starts, start) - 1

@@ -322,3 +322,40 @@ def test_a_batch_finds_what_each_text_alone_finds(pii_detector: AitrailDetector)
     assert sum(map(len, alone)) > 500
     assert [key(r) for r in pii_detector.find_all(texts)] == alone
     assert [key(r) for r in pii_detector.find_all(texts[::-1])] == alone[::-1]
+
+
+def test_windows_are_the_merged_spans_snapped_to_whitespace() -> None:
+    """``windows`` against the plain statement of what it does, on random spans and texts."""
+    import random
+
+    def reference(spans: list[tuple[int, int]], text: str, margin: int,
+                  reach: int) -> list[tuple[int, int]]:
+        n = len(text)
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            ws, we = max(0, start - margin), min(n, end + max(margin, reach))
+            if merged and ws <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], we)
+            else:
+                merged.append([ws, we])
+        out: list[tuple[int, int]] = []
+        for ws, we in merged:
+            while ws > 0 and not text[ws - 1].isspace():
+                ws -= 1
+            while we < n and not text[we].isspace():
+                we += 1
+            if out and ws <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], we))
+            else:
+                out.append((ws, we))
+        return out
+
+    rng = random.Random(80)
+    for _ in range(3000):
+        text = "".join(rng.choice("ab1 \n\u2003x") for _ in range(rng.randint(1, 120)))
+        spans = []
+        for _ in range(rng.randint(0, 6)):
+            start = rng.randint(0, len(text) - 1)
+            spans.append((start, min(len(text), start + rng.randint(1, 9))))
+        margin, reach = rng.choice((0, 3, 12, 80)), rng.choice((0, 5, 28))
+        assert windows(spans, text, margin, reach) == reference(spans, text, margin, reach)
