@@ -80,7 +80,15 @@ def test_skipping_impossible_regions_changes_no_verdict(monkeypatch: pytest.Monk
                        "\u0660\u0663\u0660 \u0661\u0662\u0663\u0664\u0665\u0666\u0667"))
     verdicts = {c: recognizer._valid(c) for c in candidates}
     assert sum(verdicts.values()) > 100
+    # the numbers read without a parse after their trunk prefix are among them
+    stripped = sum(1 for c in candidates for region in phone._regions(recognizer.REGIONS)
+                   if (nsn := region.read_as_is(c, phone._NOT_DIGIT.sub("", c) or "0"))
+                   and nsn != phone._NOT_DIGIT.sub("", c))
+    assert stripped > 500
     monkeypatch.setattr(phone._Region, "may_hold", lambda self, digits: True)
     monkeypatch.setattr(phone._Region, "parse_key", property(lambda self: (self.code,)))
     monkeypatch.setattr(phone, "FAST_NATIONAL", False)
+    assert verdicts == {c: recognizer._valid(c) for c in candidates}
+    monkeypatch.setattr(phone, "FAST_NATIONAL", True)
+    monkeypatch.setattr(phone, "FAST_TRUNK", False)
     assert verdicts == {c: recognizer._valid(c) for c in candidates}
