@@ -239,9 +239,7 @@ class AitrailDetector:
                 for index, spans in self.prefilter.hits(text).items():
                     todo[index].append((i, spans))
         results: list[list[RecognizerResult]] = [[] for _ in texts]
-        # context words are looked for in the lower-cased text, lowered once (when that keeps
-        # offsets: ASCII, where lower() maps one character to one)
-        lowered = [t.lower() if t.isascii() else None for t in texts]
+        lowered = [lowered_in_place(t) for t in texts]
         for index in sorted(todo):
             member = self.members[index]
             for i, spans in todo[index]:
@@ -423,6 +421,16 @@ def _prefilter_of(member: Member) -> tuple[str, ...]:
     if not found:
         raise ValueError(f"{member.name} has no PREFILTER: the engine would never run it")
     return found
+
+
+def lowered_in_place(text: str) -> str | None:
+    """``text.lower()`` when it keeps every character's offset, else None. Context words are
+    looked for in the text lower-cased once: ``lowered[a:b]`` is ``text[a:b].lower()`` as far
+    as ASCII words can tell. ``lower()`` never shortens a character, so the same length means
+    one character for one; only Greek final sigma depends on its neighbours, and no ASCII
+    letter is involved there. (İ becomes two characters, so a text with it is not lowered.)"""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else None
 
 
 def _has_context(text: str, start: int, context: tuple[str, ...], plain: bool = False,

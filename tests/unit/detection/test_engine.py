@@ -234,15 +234,17 @@ def test_the_plain_context_shortcut_gives_the_full_answer(pii_detector: AitrailD
     member's ``any_context`` on the text lower-cased once) answers as the word-by-word test
     does, before every digit and capital in every dataset text, for every member."""
     from bench import pii_eval
-    from pipelines.detection.engine import _has_context
+    from pipelines.detection.engine import _has_context, lowered_in_place
 
     members = {m.context: m.any_context for m in pii_detector.members
                if m.context and m.plain_context}
     assert members and all(members.values())
     texts = [e.text for d in pii_eval.load_sets() for e in d.examples]
+    texts += ["Straße İD 12345678 ID Σ 12345678", "ΣΑΣ account 1234567890 ΚΣ", "K\u212a 123456789"]
+    assert sum(lowered_in_place(t) is not None and not t.isascii() for t in texts) > 100
     checked = found = 0
     for text in texts:
-        lowered = text.lower() if text.isascii() else None
+        lowered = lowered_in_place(text)
         for start, c in enumerate(text):
             if c.isdigit() or c.isupper():
                 for context, any_context in members.items():
