@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import logging
 import re
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, islice
+from itertools import islice
 from typing import Protocol, cast
 
 import regex
@@ -37,6 +36,7 @@ from pipelines.detection.patterns import (
     uses_presidio_analyze,
 )
 from pipelines.detection.prefilter import Prefilter, windows
+from pipelines.detection.spans import NO_SPANS, DisjointSpans, TakenSpans
 from schemas.records import Finding
 
 from presidio_analyzer import (  # noqa: E402  isort: skip
@@ -125,11 +125,11 @@ class Member:
         ``analyze`` takes them and skips candidates inside)."""
         if self.plain_patterns:
             return analyze_patterns(self.recognizer, text, self.patterns)  # type: ignore[arg-type]
-        if self.unexplained is not None:
-            return self.unexplained(text, self.entities)
         if avoid:
             return cast(_Yielding, self.recognizer).analyze(text, self.entities, None,
                                                             avoid=avoid)
+        if self.unexplained is not None:
+            return self.unexplained(text, self.entities)
         found: list[RecognizerResult] = self.recognizer.analyze(
             text, self.entities, None)  # type: ignore[arg-type]
         return found
@@ -250,11 +250,11 @@ class AitrailDetector:
              results: list[RecognizerResult], lowered: str | None) -> None:
         """``member`` on ``text`` around its pre-filter hits ``spans``; what it finds and
         accepts is added to ``results``, the text's findings so far."""
-        taken = _NO_SPANS
+        taken = NO_SPANS
         if member.yields and results:
             # e.g. a phone candidate inside a card number or IBAN already found (not inside
             # a weak candidate: that is no reading of the digits yet)
-            taken = _TakenSpans([(r.start, r.end) for r in results
+            taken = TakenSpans([(r.start, r.end) for r in results
                                  if r.score >= CONFIDENT_SCORE])
             spans = [s for s in spans if not taken.contains(s[0], s[1])]
             if not spans:
@@ -480,7 +480,7 @@ def _resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]
         end = r.end
     else:  # no two overlap: nothing to resolve
         return sorted(in_order, key=_start_and_type)
-    taken = _DisjointSpans()
+    taken = DisjointSpans()
     confident: list[RecognizerResult] = []
     candidates: list[RecognizerResult] = []
     for r in sorted(results, key=lambda r: (-r.score, -(r.end - r.start), r.start)):
@@ -502,49 +502,3 @@ def _span(r: RecognizerResult) -> tuple[int, int]:
 
 def _start_and_type(r: RecognizerResult) -> tuple[int, str]:
     return r.start, r.entity_type
-
-
-class _TakenSpans:
-    """Spans of the findings so far, sorted by start, for a recognizer that yields to them:
-    whether one contains a candidate (the largest end among the spans that start at or
-    before it), and the ones that reach into a window, relative to it."""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        self.spans = sorted(spans)
-        self.starts = [a for a, _ in self.spans]
-        # reach[i]: the largest end of spans[:i + 1]
-        self.reach = list(accumulate([b for _, b in self.spans], max))
-
-    def contains(self, start: int, end: int) -> bool:
-        i = bisect_right(self.starts, start) - 1
-        return i >= 0 and self.reach[i] >= end
-
-    def inside(self, start: int, end: int) -> list[tuple[int, int]]:
-        if not self.spans:
-            return []
-        return [(a - start, b - start)
-                for a, b in self.spans[:bisect_left(self.starts, end)] if b > start]
-
-
-_NO_SPANS = _TakenSpans([])
-
-
-class _DisjointSpans:
-    """Disjoint spans kept sorted, so an overlap test is two neighbours, not a scan."""
-
-    def __init__(self) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-
-    def is_free(self, start: int, end: int) -> bool:
-        i = bisect_right(self.starts, start)
-        return (i == 0 or self.ends[i - 1] <= start) and (
-            i == len(self.starts) or end <= self.starts[i])
-
-    def add_if_free(self, start: int, end: int) -> bool:
-        if not self.is_free(start, end):
-            return False
-        i = bisect_right(self.starts, start)
-        self.starts.insert(i, start)
-        self.ends.insert(i, end)
-        return True

@@ -290,13 +290,13 @@ def test_taken_spans_answer_as_a_scan_of_every_span() -> None:
     """Containment and the spans reaching into a window, by bisection, on random spans."""
     import random
 
-    from pipelines.detection.engine import _TakenSpans
+    from pipelines.detection.spans import TakenSpans
 
     rng = random.Random(7)
     for _ in range(300):
         spans = [(a, a + rng.randint(1, 40)) for a in
                  (rng.randint(0, 200) for _ in range(rng.randint(0, 12)))]
-        taken = _TakenSpans(list(spans))
+        taken = TakenSpans(list(spans))
         for _ in range(30):
             start = rng.randint(0, 240)
             end = start + rng.randint(1, 30)
