@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import re
 import sre_constants as sre  # (the deprecated names of re._constants and re._parser, which
-import sre_parse  # have type stubs; pyproject.toml filters their DeprecationWarning)
+import sre_parse  # have type stubs; Python hides their DeprecationWarning outside __main__)
 import warnings
 from typing import Any
 
