@@ -97,10 +97,10 @@ class _Region:
 
     def read_as_is(self, number: str, digits: str) -> str | None:
         """The national significant number ``phonenumbers.parse(number, self.code)`` would
-        read, without parsing, when it would take the digits as they are: ASCII digits and
-        the separators libphonenumber skips, no leading 0, and neither an international call
-        prefix, the country code nor a national prefix for it to strip. None otherwise (then
-        parse)."""
+        read, without parsing: ASCII digits and the separators libphonenumber skips, neither
+        an international call prefix nor the country code, and then either no national
+        prefix and no leading 0 (the digits as they are) or a plain national (trunk) prefix
+        it strips (``_without_trunk``). None otherwise (then parse)."""
         if not (FAST_NATIONAL and number.isascii()
                 and _PLAIN_NATIONAL.fullmatch(number) is not None
                 and not digits.startswith(self.country_code_digits)
