@@ -43,7 +43,10 @@ def alerting(settings: Settings):  # type: ignore[no-untyped-def]
         **settings.model_dump(exclude={"hash_key"}),
         "hash_key": settings.require_hash_key().decode(),
         "alert_webhook_url": receiver.url, "alert_webhook_secret": secret,
+        # the age limit, not the attempt count, ends a delivery here: 10 attempts at a 1 s
+        # cap run out in about 3 s, a race with the 2 s the receiver is kept down
         "alert_retry_base_s": 0.2, "alert_retry_cap_s": 1.0, "alert_retry_max_age_s": 300.0,
+        "alert_retry_max_attempts": 1000,
     })
     yield configured, receiver
     receiver.close()
